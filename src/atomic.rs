@@ -1,0 +1,94 @@
+//! Writing files so that a crash leaves the old file or the new one, never a torn one:
+//! write to a temp file in the same directory, fsync it, rename it into place, fsync the
+//! directory.
+
+use std::fs::File;
+use std::io::Write;
+use std::path::Path;
+
+use tempfile::NamedTempFile;
+
+use crate::Error;
+
+/// Prefix of every temp file the tool creates, so that leftovers are recognisable.
+pub const TEMP_PREFIX: &str = ".archive-tmp-";
+
+/// A new temp file in `dir` (created if missing), to be filled and then [`persist`]ed.
+pub fn temp_in(dir: &Path) -> Result<NamedTempFile, Error> {
+    let write_error = |source| Error::Write {
+        path: dir.to_owned(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(write_error)?;
+    tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .tempfile_in(dir)
+        .map_err(write_error)
+}
+
+/// Replaces `path` with `bytes` atomically.
+pub fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let dir = parent(path);
+    let mut temp = temp_in(dir)?;
+    temp.write_all(bytes).map_err(|source| Error::Write {
+        path: path.to_owned(),
+        source,
+    })?;
+    persist(temp, path)
+}
+
+/// Writes `bytes` to `path` unless it already holds exactly them; returns whether it wrote.
+pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<bool, Error> {
+    match std::fs::read(path) {
+        Ok(existing) if existing == bytes => Ok(false),
+        _ => write(path, bytes).map(|()| true),
+    }
+}
+
+/// Fsyncs `temp`, renames it to `path` and fsyncs the directory.
+pub fn persist(temp: NamedTempFile, path: &Path) -> Result<(), Error> {
+    let write_error = |source| Error::Write {
+        path: path.to_owned(),
+        source,
+    };
+    temp.as_file().sync_all().map_err(write_error)?;
+    temp.persist(path).map_err(|err| write_error(err.error))?;
+    sync_dir(parent(path)).map_err(write_error)
+}
+
+/// Fsyncs a directory, so that a rename in it survives a power loss.
+pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+fn parent(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn write_replaces_the_file_and_leaves_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/feed.xml");
+        write(&path, b"old").unwrap();
+        write(&path, b"new").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new");
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("sub")).unwrap().collect();
+        assert_eq!(names.len(), 1);
+    }
+
+    #[test]
+    fn write_if_changed_keeps_identical_files_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("feed.xml");
+        assert!(write_if_changed(&path, b"same").unwrap());
+        assert!(!write_if_changed(&path, b"same").unwrap());
+        assert!(write_if_changed(&path, b"other").unwrap());
+    }
+}

@@ -1,0 +1,161 @@
+//! The catalog: `feeds/<feed-id>.toml` and `feeds/speakers.toml`, read and checked.
+//!
+//! [`load`] reads every file of an archive and returns a [`Catalog`] only when all of them
+//! are valid; otherwise it returns every problem found, each pointing at `file:line:col`.
+//! Parsing ([`parse_feed`], [`parse_speakers`]) is kept apart from reading files.
+
+mod check;
+pub mod diagnostic;
+mod feed_file;
+pub mod id;
+pub mod model;
+mod raw;
+mod speakers;
+pub mod taxonomy;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub use check::parse_source;
+pub use diagnostic::{Diagnostic, SourceText};
+pub use feed_file::derived_guid;
+pub use id::{EpisodeId, EventId, FeedId, SpeakerId};
+pub use model::*;
+pub use speakers::SPEAKERS_FILE;
+
+use crate::Error;
+
+/// Every problem found in the catalog. Nothing is written when there is one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogError {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl fmt::Display for CatalogError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for diagnostic in &self.diagnostics {
+            writeln!(f, "{diagnostic}")?;
+        }
+        let count = self.diagnostics.len();
+        let problems = if count == 1 { "problem" } else { "problems" };
+        write!(f, "{count} {problems} in the catalog; nothing was written")
+    }
+}
+
+impl std::error::Error for CatalogError {}
+
+/// Reads and checks the whole catalog of the archive at `root`.
+pub fn load(root: &Path) -> Result<Catalog, Error> {
+    let mut diagnostics = Vec::new();
+    let speakers_path = Path::new(SPEAKERS_FILE);
+    let speakers = match read_optional(root, speakers_path)? {
+        None => BTreeMap::new(),
+        Some(source) => parse_speakers(&source, root).unwrap_or_else(|mut found| {
+            diagnostics.append(&mut found);
+            BTreeMap::new()
+        }),
+    };
+    let speakers_ok = diagnostics.is_empty();
+    let mut feeds = Vec::new();
+    for path in feed_files(root)? {
+        let source = read(root, &path)?;
+        let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+        let id = match FeedId::parse(&stem) {
+            Ok(id) => id,
+            Err(message) => {
+                diagnostics.push(Diagnostic::whole_file(
+                    &path,
+                    format!("file name: feed {message}"),
+                ));
+                continue;
+            }
+        };
+        match parse_feed(id, &source, root, &speakers) {
+            Ok(feed) => feeds.push(feed),
+            // A broken registry makes every speaker reference dangle; report the registry only.
+            Err(_) if !speakers_ok => {}
+            Err(mut found) => diagnostics.append(&mut found),
+        }
+    }
+    if diagnostics.is_empty() {
+        Ok(Catalog { speakers, feeds })
+    } else {
+        Err(Error::Catalog(CatalogError { diagnostics }))
+    }
+}
+
+/// Parses the text of `feeds/speakers.toml`.
+pub fn parse_speakers(
+    source: &SourceText,
+    root: &Path,
+) -> Result<BTreeMap<SpeakerId, Speaker>, Vec<Diagnostic>> {
+    speakers::parse(source, root)
+}
+
+/// Parses the text of one feed file, with the speaker registry it refers to.
+pub fn parse_feed(
+    id: FeedId,
+    source: &SourceText,
+    root: &Path,
+    speakers: &BTreeMap<SpeakerId, Speaker>,
+) -> Result<Feed, Vec<Diagnostic>> {
+    feed_file::parse(id, source, root, speakers)
+}
+
+/// Deserializes TOML, turning a syntax or schema error into a diagnostic.
+fn parse_toml<T: serde::de::DeserializeOwned>(source: &SourceText) -> Result<T, Vec<Diagnostic>> {
+    toml::from_str(&source.text).map_err(|err| {
+        let message = err.message().trim_end().replace('\n', " ");
+        let diagnostic = match err.span() {
+            Some(span) => source.error(span, message),
+            None => Diagnostic::whole_file(&source.path, message),
+        };
+        vec![diagnostic]
+    })
+}
+
+/// The feed files of the archive, relative to `root`, sorted.
+fn feed_files(root: &Path) -> Result<Vec<PathBuf>, Error> {
+    let dir = root.join("feeds");
+    let entries = std::fs::read_dir(&dir).map_err(|source| Error::Read {
+        path: dir.clone(),
+        source,
+    })?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|source| Error::Read {
+            path: dir.clone(),
+            source,
+        })?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let visible = !name.starts_with('.');
+        if visible
+            && name.ends_with(".toml")
+            && Path::new("feeds").join(&*name) != Path::new(SPEAKERS_FILE)
+        {
+            files.push(Path::new("feeds").join(&*name));
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+fn read(root: &Path, path: &Path) -> Result<SourceText, Error> {
+    read_optional(root, path)?.ok_or_else(|| Error::Read {
+        path: path.to_owned(),
+        source: std::io::ErrorKind::NotFound.into(),
+    })
+}
+
+fn read_optional(root: &Path, path: &Path) -> Result<Option<SourceText>, Error> {
+    match std::fs::read_to_string(root.join(path)) {
+        Ok(text) => Ok(Some(SourceText::new(path, text))),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(Error::Read {
+            path: path.to_owned(),
+            source,
+        }),
+    }
+}

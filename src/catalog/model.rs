@@ -1,0 +1,156 @@
+//! The checked catalog: what the rest of the program works with.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use url::Url;
+
+use super::id::{EpisodeId, EventId, FeedId, SpeakerId};
+
+/// Every feed and the speaker registry of one archive.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    /// The speaker registry, by id.
+    pub speakers: BTreeMap<SpeakerId, Speaker>,
+    /// The feeds, ordered by id.
+    pub feeds: Vec<Feed>,
+}
+
+impl Catalog {
+    /// The feed with this id.
+    pub fn feed(&self, id: &FeedId) -> Option<&Feed> {
+        self.feeds.iter().find(|feed| &feed.id == id)
+    }
+}
+
+/// One speaker of `feeds/speakers.toml`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Speaker {
+    pub id: SpeakerId,
+    pub name: String,
+    pub title: Option<String>,
+    pub bio: Option<String>,
+    pub image: Option<Source>,
+    pub href: Option<Url>,
+    /// Podcasting 2.0 role, canonical lowercase.
+    pub role: &'static str,
+    /// Podcasting 2.0 group, canonical lowercase.
+    pub group: &'static str,
+}
+
+/// One `feeds/<feed-id>.toml`.
+#[derive(Debug, Clone)]
+pub struct Feed {
+    pub id: FeedId,
+    /// The catalog file, relative to the archive root.
+    pub file: PathBuf,
+    pub channel: Channel,
+    pub events: Vec<Event>,
+    pub episodes: Vec<Episode>,
+}
+
+impl Feed {
+    /// The event with this id.
+    pub fn event(&self, id: &EventId) -> Option<&Event> {
+        self.events.iter().find(|event| &event.id == id)
+    }
+
+    /// Where the generated RSS goes, relative to the archive root.
+    pub fn xml_path(&self) -> PathBuf {
+        Path::new("feeds").join(format!("{}.xml", self.id))
+    }
+
+    /// The public URL of the generated RSS.
+    pub fn xml_url(&self) -> Url {
+        self.channel
+            .public_url
+            .join(&format!("feeds/{}.xml", self.id))
+            .expect("a feed id is a valid URL path segment")
+    }
+}
+
+/// `[feed]`: channel metadata.
+#[derive(Debug, Clone)]
+pub struct Channel {
+    pub title: String,
+    pub description: String,
+    pub language: String,
+    /// Where `feeds/` and `media/` are published; always ends with `/`.
+    pub public_url: Url,
+    pub author: Option<String>,
+    pub owner: Option<Owner>,
+    pub image: Option<Source>,
+    pub categories: Vec<Category>,
+    pub explicit: bool,
+    pub link: Option<Url>,
+    pub locked: bool,
+}
+
+/// `itunes:owner`.
+#[derive(Debug, Clone)]
+pub struct Owner {
+    pub name: String,
+    pub email: String,
+}
+
+/// An Apple Podcasts category, with an optional subcategory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Category {
+    pub name: String,
+    pub sub: Option<String>,
+}
+
+/// `[[event]]`.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub id: EventId,
+    pub title: String,
+    pub date: DateTime<Utc>,
+    pub link: Option<Url>,
+    pub summary: Option<String>,
+}
+
+/// `[[episode]]`.
+#[derive(Debug, Clone)]
+pub struct Episode {
+    pub id: EpisodeId,
+    pub title: String,
+    pub event: Option<EventId>,
+    pub credits: Vec<Credit>,
+    pub audio: Source,
+    pub excerpt: String,
+    pub note: Option<String>,
+    pub published: DateTime<Utc>,
+    pub guid: String,
+    pub transcript: Option<Source>,
+    pub chapters: Option<Source>,
+    pub image: Option<Source>,
+    pub explicit: bool,
+}
+
+/// A speaker credited on an episode, with the role they have there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credit {
+    pub speaker: SpeakerId,
+    pub role: &'static str,
+    pub group: &'static str,
+}
+
+/// Where a recording or another file comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Source {
+    /// An http(s) URL.
+    Remote(Url),
+    /// A path relative to the archive root, without `..`.
+    Local(PathBuf),
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::Remote(url) => write!(f, "{url}"),
+            Source::Local(path) => write!(f, "{}", path.display()),
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! The catalog files exactly as written: serde structs that reject unknown keys.
+//!
+//! Values that need checks beyond their TOML type keep their span, so that
+//! [`super::validate`] can point at them.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+use toml::value::Datetime;
+
+/// `feeds/<feed-id>.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedFile {
+    pub feed: Spanned<FeedTable>,
+    #[serde(default)]
+    pub event: Vec<Spanned<EventTable>>,
+    #[serde(default)]
+    pub episode: Vec<Spanned<EpisodeTable>>,
+}
+
+/// `[feed]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedTable {
+    pub title: Spanned<String>,
+    pub description: Spanned<String>,
+    pub language: Spanned<String>,
+    pub public_url: Spanned<String>,
+    pub author: Option<String>,
+    pub owner: Option<Spanned<Owner>>,
+    pub image: Option<Spanned<String>>,
+    #[serde(default)]
+    pub categories: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub explicit: bool,
+    pub link: Option<Spanned<String>>,
+    #[serde(default)]
+    pub locked: bool,
+}
+
+/// `owner = { name = "…", email = "…" }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Owner {
+    pub name: String,
+    pub email: Spanned<String>,
+}
+
+/// `[[event]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventTable {
+    pub id: Spanned<String>,
+    pub title: Spanned<String>,
+    pub date: Spanned<Datetime>,
+    pub link: Option<Spanned<String>>,
+    pub summary: Option<String>,
+}
+
+/// `[[episode]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EpisodeTable {
+    pub id: Spanned<String>,
+    pub title: Spanned<String>,
+    pub event: Option<Spanned<String>>,
+    pub speakers: Spanned<Vec<Spanned<SpeakerRef>>>,
+    pub audio: Spanned<String>,
+    pub excerpt: Spanned<String>,
+    pub note: Option<String>,
+    pub published: Option<Spanned<Datetime>>,
+    pub guid: Option<Spanned<String>>,
+    pub transcript: Option<Spanned<String>>,
+    pub chapters: Option<Spanned<String>>,
+    pub image: Option<Spanned<String>>,
+    pub explicit: Option<bool>,
+}
+
+/// An entry of an episode's `speakers`: an id, or `{ id = "…", role = "…" }`.
+#[derive(Debug)]
+pub enum SpeakerRef {
+    Id(String),
+    Credit(Credit),
+}
+
+impl<'de> Deserialize<'de> for SpeakerRef {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SpeakerRef;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a speaker id or a table `{ id = \"…\", role = \"…\" }`")
+            }
+            fn visit_str<E: serde::de::Error>(self, id: &str) -> Result<SpeakerRef, E> {
+                Ok(SpeakerRef::Id(id.to_owned()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<SpeakerRef, A::Error> {
+                let credit =
+                    Credit::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(SpeakerRef::Credit(credit))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// `{ id = "…", role = "…", group = "…" }` in an episode's `speakers`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Credit {
+    pub id: String,
+    pub role: Option<Spanned<String>>,
+    pub group: Option<Spanned<String>>,
+}
+
+/// `feeds/speakers.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpeakersFile {
+    #[serde(default)]
+    pub speakers: BTreeMap<Spanned<String>, Spanned<SpeakerTable>>,
+}
+
+/// `[speakers.<id>]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpeakerTable {
+    pub name: Spanned<String>,
+    pub title: Option<String>,
+    pub bio: Option<String>,
+    pub image: Option<Spanned<String>>,
+    pub href: Option<Spanned<String>>,
+    pub role: Option<Spanned<String>>,
+    pub group: Option<Spanned<String>>,
+}

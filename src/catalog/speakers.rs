@@ -1,0 +1,54 @@
+//! `feeds/speakers.toml`: the speaker registry.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::check::Checker;
+use super::diagnostic::{Diagnostic, SourceText};
+use super::id::SpeakerId;
+use super::model::Speaker;
+use super::raw::{SpeakerTable, SpeakersFile};
+
+/// Path of the registry, relative to the archive root.
+pub const SPEAKERS_FILE: &str = "feeds/speakers.toml";
+
+/// Parses and checks the registry text.
+pub fn parse(
+    source: &SourceText,
+    root: &Path,
+) -> Result<BTreeMap<SpeakerId, Speaker>, Vec<Diagnostic>> {
+    let raw: SpeakersFile = super::parse_toml(source)?;
+    let mut checker = Checker::new(source, root);
+    let mut speakers = BTreeMap::new();
+    for (id, table) in &raw.speakers {
+        let Some(id) = checker.id(id, SpeakerId::parse) else {
+            continue;
+        };
+        if let Some(speaker) = speaker(&mut checker, id.clone(), table.get_ref()) {
+            speakers.insert(id, speaker);
+        }
+    }
+    if checker.diagnostics.is_empty() {
+        Ok(speakers)
+    } else {
+        Err(checker.diagnostics)
+    }
+}
+
+fn speaker(checker: &mut Checker<'_>, id: SpeakerId, table: &SpeakerTable) -> Option<Speaker> {
+    let name = checker.text(&table.name, "name");
+    let image = checker.optional(table.image.as_ref(), |c, v| c.source(v, "image", true));
+    let href = checker.optional(table.href.as_ref(), |c, v| c.url(v, "href"));
+    let person = checker.person(table.role.as_ref(), table.group.as_ref());
+    let (role, group) = person?;
+    Some(Speaker {
+        id,
+        name: name?,
+        title: table.title.clone(),
+        bio: table.bio.clone(),
+        image: image?,
+        href: href?,
+        role,
+        group,
+    })
+}

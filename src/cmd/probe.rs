@@ -1,0 +1,86 @@
+//! `archive probe FILE… [--json]`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use serde::Serialize;
+
+use crate::Outcome;
+use crate::probe::{Probe, probe_file};
+
+/// One line of `--json` output: the probe's fields, or an error.
+#[derive(Serialize)]
+struct Report<'a> {
+    path: &'a Path,
+    #[serde(flatten)]
+    probe: Option<&'a Probe>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+/// Probes every file; a file that is not readable audio makes the exit code 1.
+pub fn run(files: &[PathBuf], json: bool) -> Result<Outcome> {
+    let results: Vec<_> = files.iter().map(|path| (path, probe_file(path))).collect();
+    let reports: Vec<Report<'_>> = results
+        .iter()
+        .map(|(path, result)| Report {
+            path,
+            probe: result.as_ref().ok(),
+            error: result.as_ref().err().map(ToString::to_string),
+        })
+        .collect();
+    if json {
+        let text = match reports.as_slice() {
+            [one] => serde_json::to_string_pretty(one)?,
+            many => serde_json::to_string_pretty(many)?,
+        };
+        println!("{text}");
+    } else {
+        for report in &reports {
+            println!("{}", human(report));
+        }
+    }
+    let failed = reports.iter().filter(|r| r.error.is_some()).count();
+    if failed > 0 {
+        anyhow::bail!("{failed} of {} files are not readable audio", reports.len());
+    }
+    Ok(Outcome::Success)
+}
+
+fn human(report: &Report<'_>) -> String {
+    let path = report.path.display();
+    let Some(probe) = report.probe else {
+        let error = report.error.as_deref().unwrap_or_default();
+        return format!("{path}: error: {error}");
+    };
+    let mut line = format!(
+        "{path}: {} {}, {:.3} s ({}), {} Hz, {} ch, {} kb/s, {} bytes",
+        probe.container,
+        probe.codec,
+        probe.duration,
+        crate::feed::clock(probe.whole_seconds()),
+        probe.sample_rate,
+        probe.channels,
+        probe.bitrate / 1000,
+        probe.size
+    );
+    let tags = &probe.tags;
+    for (name, value) in [
+        ("title", &tags.title),
+        ("artist", &tags.artist),
+        ("album", &tags.album),
+        ("date", &tags.date),
+        ("comment", &tags.comment),
+    ] {
+        if let Some(value) = value {
+            line.push_str(&format!("\n  {name}: {value}"));
+        }
+    }
+    if let Some(art) = &probe.artwork {
+        line.push_str(&format!(
+            "\n  artwork: {} {}x{}",
+            art.media_type, art.width, art.height
+        ));
+    }
+    line
+}

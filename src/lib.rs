@@ -1,0 +1,84 @@
+//! speech-archive keeps an archive of recorded speeches and publishes it as podcast feeds.
+//!
+//! The binary is a thin shell around [`main_with_args`]. Each concern has its own module:
+//! [`catalog`] reads `feeds/*.toml`, [`fetch`] pulls recordings, [`probe`] reads them with
+//! Symphonia, [`state`] remembers what was pulled, [`feed`] writes the RSS, and [`sync`] ties
+//! them together.
+
+pub mod atomic;
+pub mod catalog;
+pub mod cli;
+mod cmd;
+pub mod error;
+pub mod feed;
+pub mod fetch;
+pub mod media;
+pub mod probe;
+pub mod state;
+pub mod sync;
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+pub use error::Error;
+
+/// How a run ended, as documented in the README.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything asked for was done.
+    Success,
+    /// The run finished, but some episodes failed; their previous copies stay published.
+    Partial,
+}
+
+/// Exit code for an error: nothing was changed.
+pub const EXIT_ERROR: u8 = 1;
+/// Exit code for bad usage.
+pub const EXIT_USAGE: u8 = 2;
+/// Exit code for a sync in which some episodes failed.
+pub const EXIT_PARTIAL: u8 = 3;
+
+/// Parse `args`, run the command, print any error and return the exit code.
+pub fn main_with_args<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let command = match cli::parse(args) {
+        Ok(command) => command,
+        Err(err) => {
+            let code = if err.use_stderr() { EXIT_USAGE } else { 0 };
+            let _ = err.print();
+            return ExitCode::from(code);
+        }
+    };
+    init_logging(command.verbosity);
+    match cmd::run(command) {
+        Ok(Outcome::Success) => ExitCode::SUCCESS,
+        Ok(Outcome::Partial) => ExitCode::from(EXIT_PARTIAL),
+        Err(err) => {
+            eprintln!("archive: error: {err:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn init_logging(verbosity: cli::Verbosity) {
+    let default = match verbosity {
+        cli::Verbosity::Quiet => "off",
+        // Symphonia's own warnings are about the files we probe; we report those ourselves.
+        cli::Verbosity::Normal => {
+            "warn,symphonia=off,symphonia_core=off,symphonia_bundle_mp3=off,symphonia_format_isomp4=off,symphonia_format_ogg=off,symphonia_bundle_flac=off,symphonia_format_riff=off,symphonia_metadata=off,symphonia_codec_aac=off"
+        }
+        cli::Verbosity::Verbose => "info,speech_archive=debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ARCHIVE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .without_time()
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_target(false)
+        .try_init();
+}

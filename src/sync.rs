@@ -1,0 +1,348 @@
+//! `archive sync` and `archive build`: pull what changed, probe it, publish it, write feeds.
+//!
+//! Each episode is pulled on its own; a failure is reported with its feed, episode and source
+//! and does not stop the others. A failed episode keeps its previous record, so its previous
+//! recording stays in the feed. Network and file I/O run on tokio; probing runs on the
+//! blocking pool.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::num::NonZeroUsize;
+use std::path::{Path, PathBuf};
+
+use futures_util::StreamExt;
+
+use crate::catalog::{Catalog, Episode, EpisodeId, Feed, FeedId, Source};
+use crate::fetch::http::{Client, Download};
+use crate::fetch::{FetchError, Pulled, local};
+use crate::probe::{ProbeError, extension, probe_file};
+use crate::state::{Record, State, Validators};
+use crate::{Error, atomic, feed, media};
+
+/// Checked options of `archive sync`.
+#[derive(Debug, Clone)]
+pub struct SyncOptions {
+    /// Only this feed.
+    pub feed: Option<FeedId>,
+    /// Recordings pulled at once.
+    pub jobs: NonZeroUsize,
+    /// Leave remote sources alone.
+    pub offline: bool,
+}
+
+/// What happened to one episode's recording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// Pulled and published for the first time.
+    New,
+    /// The source changed: the new recording is published under a new name.
+    Changed,
+    /// Nothing to do: the source has not changed.
+    Unchanged,
+    /// A remote source that `--offline` left alone.
+    Offline,
+}
+
+impl fmt::Display for Change {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(match self {
+            Change::New => "new",
+            Change::Changed => "changed",
+            Change::Unchanged => "unchanged",
+            Change::Offline => "offline",
+        })
+    }
+}
+
+/// One episode that could not be synced.
+#[derive(Debug, thiserror::Error)]
+#[error("episode `{feed}/{episode}` (`{source_name}`): {cause}")]
+pub struct EpisodeError {
+    pub feed: FeedId,
+    pub episode: EpisodeId,
+    /// The URL or archive path of the recording.
+    pub source_name: String,
+    #[source]
+    pub cause: Cause,
+}
+
+/// Why an episode failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Cause {
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
+    #[error(transparent)]
+    Probe(#[from] ProbeError),
+    #[error("{0:#}")]
+    Store(#[from] Error),
+}
+
+/// The outcome of one episode, as reported while the sync runs.
+#[derive(Debug)]
+pub struct EpisodeReport {
+    pub feed: FeedId,
+    pub episode: EpisodeId,
+    pub result: Result<Change, EpisodeError>,
+    /// The record now published for the episode, if any.
+    pub record: Option<Record>,
+}
+
+/// One feed file written (or found already current).
+#[derive(Debug)]
+pub struct FeedOutput {
+    pub path: PathBuf,
+    pub changed: bool,
+    pub items: usize,
+    /// Episodes left out: they have no synced recording.
+    pub missing: Vec<EpisodeId>,
+}
+
+/// Everything a sync did.
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub episodes: Vec<EpisodeReport>,
+    pub feeds: Vec<FeedOutput>,
+}
+
+impl Summary {
+    /// How many episodes ended with `change`.
+    pub fn count(&self, change: Change) -> usize {
+        self.episodes
+            .iter()
+            .filter(|report| matches!(report.result, Ok(c) if c == change))
+            .count()
+    }
+
+    /// The episodes that failed.
+    pub fn failures(&self) -> impl Iterator<Item = &EpisodeError> {
+        self.episodes
+            .iter()
+            .filter_map(|report| report.result.as_ref().err())
+    }
+}
+
+/// The feeds a command works on: one named feed, or all of them.
+pub fn select<'a>(catalog: &'a Catalog, feed: Option<&FeedId>) -> Result<Vec<&'a Feed>, Error> {
+    match feed {
+        None => Ok(catalog.feeds.iter().collect()),
+        Some(id) => catalog
+            .feed(id)
+            .map(|feed| vec![feed])
+            .ok_or_else(|| Error::NoSuchFeed(id.clone())),
+    }
+}
+
+/// Pulls every episode of the selected feeds, then writes those feeds. `report` is called
+/// as each episode finishes.
+pub fn sync(
+    root: &Path,
+    catalog: &Catalog,
+    options: &SyncOptions,
+    mut report: impl FnMut(&EpisodeReport),
+) -> Result<Summary, Error> {
+    let feeds = select(catalog, options.feed.as_ref())?;
+    let state = State::new(root);
+    let mut records: Vec<HashMap<EpisodeId, Record>> = feeds
+        .iter()
+        .map(|feed| state.load_feed(&feed.id))
+        .collect::<Result<_, _>>()?;
+    let context = Context {
+        root,
+        state: &state,
+        client: Client::new()?,
+        offline: options.offline,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|source| Error::Write {
+            path: root.to_owned(),
+            source,
+        })?;
+    let mut summary = Summary::default();
+    runtime.block_on(async {
+        let jobs = feeds.iter().enumerate().flat_map(|(index, feed)| {
+            let records = &records[index];
+            let context = &context;
+            feed.episodes.iter().map(move |episode| async move {
+                let existing = records.get(&episode.id);
+                let outcome = pull(context, feed, episode, existing).await;
+                (index, episode, outcome)
+            })
+        });
+        let mut done = futures_util::stream::iter(jobs).buffer_unordered(options.jobs.get());
+        while let Some((index, episode, outcome)) = done.next().await {
+            let feed = feeds[index];
+            let episode_report = match outcome {
+                Ok((change, record)) => EpisodeReport {
+                    feed: feed.id.clone(),
+                    episode: episode.id.clone(),
+                    result: Ok(change),
+                    record,
+                },
+                Err(cause) => EpisodeReport {
+                    feed: feed.id.clone(),
+                    episode: episode.id.clone(),
+                    result: Err(EpisodeError {
+                        feed: feed.id.clone(),
+                        episode: episode.id.clone(),
+                        source_name: episode.audio.to_string(),
+                        cause,
+                    }),
+                    record: None,
+                },
+            };
+            report(&episode_report);
+            summary.episodes.push(episode_report);
+        }
+    });
+    drop(runtime);
+    for report in &summary.episodes {
+        if let Some(record) = &report.record {
+            if let Some(index) = feeds.iter().position(|feed| feed.id == report.feed) {
+                records[index].insert(report.episode.clone(), record.clone());
+            }
+        }
+    }
+    for (feed, records) in feeds.iter().zip(&records) {
+        summary
+            .feeds
+            .push(write_feed(root, catalog, feed, records)?);
+    }
+    Ok(summary)
+}
+
+/// Writes the selected feeds from the catalog and the sync state alone.
+pub fn build(
+    root: &Path,
+    catalog: &Catalog,
+    feed: Option<&FeedId>,
+) -> Result<Vec<FeedOutput>, Error> {
+    let state = State::new(root);
+    select(catalog, feed)?
+        .into_iter()
+        .map(|feed| write_feed(root, catalog, feed, &state.load_feed(&feed.id)?))
+        .collect()
+}
+
+fn write_feed(
+    root: &Path,
+    catalog: &Catalog,
+    feed: &Feed,
+    records: &HashMap<EpisodeId, Record>,
+) -> Result<FeedOutput, Error> {
+    let (rendered, changed) = feed::write(root, catalog, feed, records)?;
+    Ok(FeedOutput {
+        path: feed.xml_path(),
+        changed,
+        items: feed.episodes.len() - rendered.missing.len(),
+        missing: rendered.missing,
+    })
+}
+
+struct Context<'a> {
+    root: &'a Path,
+    state: &'a State,
+    client: Client,
+    offline: bool,
+}
+
+/// Pulls one episode's recording if it changed; returns the change and the new record.
+async fn pull(
+    context: &Context<'_>,
+    feed: &Feed,
+    episode: &Episode,
+    existing: Option<&Record>,
+) -> Result<(Change, Option<Record>), Cause> {
+    let root = context.root;
+    let source_name = episode.audio.to_string();
+    // The existing record still describes this source, and its published file is intact.
+    let intact = existing.filter(|record| media_intact(root, record));
+    let current = intact.filter(|record| record.source == source_name);
+    let dir = root.join(media::feed_dir(&feed.id));
+    let (pulled, validators) = match &episode.audio {
+        Source::Local(path) => {
+            let full = root.join(path);
+            let validators = local::validators(&full, &source_name)?;
+            if current.is_some_and(|record| record.validators == validators) {
+                return Ok((Change::Unchanged, None));
+            }
+            let pulled = blocking(move || local::copy(&full, &source_name, &dir)).await??;
+            (pulled, validators)
+        }
+        Source::Remote(_) if context.offline => return Ok((Change::Offline, None)),
+        Source::Remote(url) => {
+            let known = current.map(|record| &record.validators);
+            match context.client.download(url, known, &dir).await? {
+                Download::NotModified => return Ok((Change::Unchanged, None)),
+                Download::Fetched { pulled, validators } => (pulled, validators),
+            }
+        }
+    };
+    publish(context, feed, episode, existing, intact, pulled, validators).await
+}
+
+/// Probes a pulled recording and publishes it under its content-hash name, unless it is the
+/// recording already published.
+async fn publish(
+    context: &Context<'_>,
+    feed: &Feed,
+    episode: &Episode,
+    existing: Option<&Record>,
+    intact: Option<&Record>,
+    pulled: Pulled,
+    validators: Validators,
+) -> Result<(Change, Option<Record>), Cause> {
+    let source = episode.audio.to_string();
+    if let Some(same) = intact.filter(|record| record.sha256 == pulled.sha256) {
+        // Same bytes as published: remember the new validators, publish nothing.
+        let record = Record {
+            source,
+            validators,
+            ..same.clone()
+        };
+        context.state.save(&feed.id, &episode.id, &record)?;
+        return Ok((Change::Unchanged, Some(record)));
+    }
+    let temp_path = pulled.temp.path().to_owned();
+    let probe = blocking(move || probe_file(&temp_path)).await??;
+    let relative = media::recording_path(
+        &feed.id,
+        &episode.id,
+        &pulled.sha256,
+        extension(probe.container, probe.codec),
+    );
+    let target = context.root.join(&relative);
+    let already_there = std::fs::metadata(&target).is_ok_and(|m| m.len() == pulled.size);
+    if !already_there {
+        atomic::persist(pulled.temp, &target)?;
+    }
+    let record = Record {
+        source,
+        validators,
+        media: relative.to_string_lossy().replace('\\', "/"),
+        size: pulled.size,
+        sha256: pulled.sha256,
+        probe,
+    };
+    context.state.save(&feed.id, &episode.id, &record)?;
+    let change = if existing.is_some() {
+        Change::Changed
+    } else {
+        Change::New
+    };
+    Ok((change, Some(record)))
+}
+
+fn media_intact(root: &Path, record: &Record) -> bool {
+    std::fs::metadata(root.join(&record.media)).is_ok_and(|m| m.is_file() && m.len() == record.size)
+}
+
+/// Runs blocking work (file copies, probing) on tokio's blocking pool.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, Cause> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|err| Cause::Probe(ProbeError::Panicked(err.to_string())))
+}
