@@ -23,7 +23,7 @@ pub enum Error {
         source: std::io::Error,
     },
     /// The catalog has problems; each names its `file:line:col`.
-    #[error("{0}")]
+    #[error(transparent)]
     Catalog(#[from] CatalogError),
     /// `--feed` names a feed that does not exist.
     #[error("no feed `{0}`: there is no `feeds/{0}.toml`")]

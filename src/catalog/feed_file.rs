@@ -57,12 +57,12 @@ fn unique<R, T>(
     mut check: impl FnMut(&mut Checker<'_>, &R) -> Option<T>,
 ) -> Vec<T> {
     let mut seen: HashMap<&str, usize> = HashMap::new();
-    let mut checked = Vec::new();
+    let mut passed = Vec::new();
     for table in tables {
         let id = id_of(table.get_ref());
-        if let Some(first_line) = seen.get(id.get_ref().as_str()) {
+        if let Some(first) = seen.get(id.get_ref().as_str()) {
             let message = format!(
-                "duplicate {kind} id `{}` (first defined on line {first_line})",
+                "duplicate {kind} id `{}` (first defined on line {first})",
                 id.get_ref()
             );
             checker.error::<()>(id.span(), message);
@@ -70,9 +70,9 @@ fn unique<R, T>(
         }
         let line = checker.source.text[..id.span().start].matches('\n').count() + 1;
         seen.insert(id.get_ref(), line);
-        checked.extend(check(checker, table.get_ref()));
+        passed.extend(check(checker, table.get_ref()));
     }
-    checked
+    passed
 }
 
 fn channel(checker: &mut Checker<'_>, table: &FeedTable) -> Option<Channel> {
@@ -257,13 +257,11 @@ fn credits(
             continue;
         };
         let (role, group) = if role.is_some() || group.is_some() {
-            match checker.person(role, group) {
-                Some(person) => person,
-                None => {
-                    failed = true;
-                    continue;
-                }
-            }
+            let Some(person) = checker.person(role, group) else {
+                failed = true;
+                continue;
+            };
+            person
         } else {
             (speaker.role, speaker.group)
         };
@@ -292,13 +290,14 @@ fn speaker<'a>(
     }
 }
 
-/// The GUID of an episode without a `guid` override: a UUIDv5 of `<feed-id>/<episode-id>`, so
-/// that it survives changes to the title, the audio and the public URL.
+/// The GUID of an episode without a `guid` override: a `UUIDv5` of `<feed-id>/<episode-id>`,
+/// so that it survives changes to the title, the audio and the public URL.
 pub fn derived_guid(feed: &FeedId, episode: &EpisodeId) -> String {
     uuid::Uuid::new_v5(&GUID_NAMESPACE, format!("{feed}/{episode}").as_bytes()).to_string()
 }
 
-/// The UUIDv5 namespace of episode GUIDs: UUIDv5(URL namespace, "urn:speech-archive:episode").
+/// The namespace of episode GUIDs: the `UUIDv5` of `urn:speech-archive:episode` in the URL
+/// namespace.
 const GUID_NAMESPACE: uuid::Uuid = uuid::uuid!("56816eaf-0726-5fea-8ca9-726a6863918e");
 
 fn check_unique_guids(

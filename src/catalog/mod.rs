@@ -159,3 +159,6 @@ fn read_optional(root: &Path, path: &Path) -> Result<Option<SourceText>, Error> 
         }),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,5 +1,6 @@
 //! `archive probe FILE… [--json]`.
 
+use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -73,14 +74,15 @@ fn human(report: &Report<'_>) -> String {
         ("comment", &tags.comment),
     ] {
         if let Some(value) = value {
-            line.push_str(&format!("\n  {name}: {value}"));
+            let _ = write!(line, "\n  {name}: {value}");
         }
     }
     if let Some(art) = &probe.artwork {
-        line.push_str(&format!(
+        let _ = write!(
+            line,
             "\n  artwork: {} {}x{}",
             art.media_type, art.width, art.height
-        ));
+        );
     }
     line
 }

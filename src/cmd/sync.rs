@@ -12,7 +12,7 @@ use crate::sync::{Change, EpisodeReport, SyncOptions, sync};
 pub fn run(root: &Path, options: &SyncOptions, quiet: bool) -> Result<Outcome> {
     let catalog = catalog::load(root)?;
     let summary = sync(root, &catalog, options, |report| {
-        print_episode(report, quiet)
+        print_episode(report, quiet);
     })?;
     print_feeds(&summary.feeds, quiet);
     let failed = summary.failures().count();

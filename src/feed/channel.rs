@@ -13,7 +13,7 @@ use crate::catalog::{Category, Feed};
 /// The namespace of `podcast:guid` UUIDs, fixed by the Podcasting 2.0 specification.
 const PODCAST_GUID_NAMESPACE: uuid::Uuid = uuid::uuid!("ead4c236-bf58-58c6-a2c6-a6b28d128cb6");
 
-/// The `podcast:guid` of a feed: UUIDv5 of its URL without the scheme and trailing slashes.
+/// The `podcast:guid` of a feed: `UUIDv5` of its URL without the scheme and trailing slashes.
 pub fn podcast_guid(feed_url: &str) -> uuid::Uuid {
     let without_scheme = feed_url
         .split_once("://")

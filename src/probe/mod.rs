@@ -15,6 +15,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+use symphonia::core::audio::Channels;
 use symphonia::core::formats::probe::Hint;
 use symphonia::core::formats::{FormatOptions, TrackType};
 use symphonia::core::io::{MediaSourceStream, MediaSourceStreamOptions};
@@ -136,7 +137,7 @@ fn probe_source(mut file: File, size: u64) -> Result<Probe, ProbeError> {
     let sample_rate = params
         .sample_rate
         .ok_or_else(|| ProbeError::Malformed("no sample rate".into()))?;
-    let channels = params.channels.as_ref().map_or(0, |c| c.count());
+    let channels = params.channels.as_ref().map_or(0, Channels::count);
     let media_info = *reader.media_info();
     let length = duration::measure(reader.as_mut(), &track, container, codec, &media_info, size)?;
     let (tags, artwork) = tags::read(reader.as_mut());

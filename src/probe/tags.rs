@@ -71,15 +71,14 @@ fn collect(container: &MetadataContainer, tags: &mut Tags, artwork: &mut Option<
 
 /// The media type and size of a picture, read from its bytes where the tag does not say.
 fn picture(visual: &Visual) -> Option<Artwork> {
-    let (width, height) = match visual.dimensions {
-        Some(size) => (size.width, size.height),
-        None => {
-            let size = imagesize::blob_size(&visual.data).ok()?;
-            (
-                u32::try_from(size.width).ok()?,
-                u32::try_from(size.height).ok()?,
-            )
-        }
+    let (width, height) = if let Some(size) = visual.dimensions {
+        (size.width, size.height)
+    } else {
+        let size = imagesize::blob_size(&visual.data).ok()?;
+        (
+            u32::try_from(size.width).ok()?,
+            u32::try_from(size.height).ok()?,
+        )
     };
     let media_type = visual
         .media_type
