@@ -116,7 +116,7 @@ while IFS=$'\t' read -r id audio title artist album speaker; do
 done < "$work/episodes.tsv"
 
 # --- 3. Cover image ----------------------------------------------------------------------------
-IFS=$'\t' read -r feed_title image < "$work/feed.tsv"
+IFS=$'\t' read -r _ image < "$work/feed.tsv"
 case "$image" in *.png) ;; *) echo "error: [feed].image must be a .png, got $image" >&2; exit 1 ;; esac
 mkdir -p "$(dirname "$image")"
 

@@ -81,8 +81,12 @@ pub fn measure(
     // the end of the file or a structure that runs past it.
     if let Some(claimed) = claimed {
         if claimed > counted.saturating_add(walk.step.max(1)) {
+            let promised = match container {
+                Container::Mp4 => movie_seconds(media_info),
+                _ => None,
+            };
             return Err(ProbeError::Truncated {
-                claimed: seconds(claimed, time_base),
+                claimed: promised.unwrap_or_else(|| seconds(claimed, time_base)),
                 present: seconds(counted, time_base),
             });
         }

@@ -49,6 +49,10 @@ pub fn read(reader: &mut dyn FormatReader) -> (Tags, Option<Artwork>) {
 
 fn collect(container: &MetadataContainer, tags: &mut Tags, artwork: &mut Option<Artwork>) {
     for tag in &container.tags {
+        if let Some(StandardTag::RecordingYear(year) | StandardTag::ReleaseYear(year)) = &tag.std {
+            tags.date.get_or_insert_with(|| year.to_string());
+            continue;
+        }
         let (slot, value) = match &tag.std {
             Some(StandardTag::TrackTitle(v)) => (&mut tags.title, v),
             Some(StandardTag::Artist(v)) => (&mut tags.artist, v),

@@ -1,0 +1,9 @@
+//! Integration tests: they drive the real `archive` binary on temp archives, against a
+//! loopback HTTP server and the audio fixtures of `tests/fixtures/audio`.
+
+mod cli;
+mod example;
+mod probe;
+mod server;
+mod support;
+mod sync_http;

@@ -1,0 +1,92 @@
+//! Temp archives and the `archive` binary, run with a clean environment.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+/// The repository root: the example archive.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// An audio fixture from `tests/fixtures/audio`.
+pub fn fixture(name: &str) -> PathBuf {
+    repo().join("tests/fixtures/audio").join(name)
+}
+
+/// The `archive` binary with `--root dir`, and no environment of the developer's.
+pub fn archive(root: &Path) -> Command {
+    let mut command = Command::cargo_bin("archive").unwrap();
+    command.env_clear().arg("--root").arg(root);
+    command
+}
+
+/// A copy of the example archive (catalog, recordings, images) in a temp dir.
+pub fn example_archive() -> TempDir {
+    let dir = TempDir::new().unwrap();
+    for sub in ["feeds", "recordings", "images"] {
+        std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+        for entry in std::fs::read_dir(repo().join(sub)).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if path.extension().is_none_or(|ext| ext != "xml") {
+                std::fs::copy(&path, dir.path().join(sub).join(name)).unwrap();
+            }
+        }
+    }
+    dir
+}
+
+/// A temp archive with one speaker and `feeds/talks.toml` made of `episodes`.
+pub fn archive_with(episodes: &str) -> TempDir {
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "feeds/speakers.toml",
+        "[speakers.maryam-rajavi]\nname = \"Maryam Rajavi\"\n",
+    );
+    write(
+        dir.path(),
+        "feeds/talks.toml",
+        &format!("{FEED_HEAD}{episodes}"),
+    );
+    dir
+}
+
+/// The `[feed]` table of [`archive_with`].
+pub const FEED_HEAD: &str = r#"[feed]
+title = "Talks"
+description = "Test feed"
+language = "en"
+public_url = "https://archive.example.org/"
+
+[[event]]
+id = "conference"
+title = "Conference"
+date = 2020-11-10
+"#;
+
+/// An episode of the one speaker, with `audio` as its source.
+pub fn episode(id: &str, audio: &str) -> String {
+    format!(
+        "\n[[episode]]\nid = \"{id}\"\ntitle = \"Speech {id}\"\nevent = \"conference\"\n\
+         speakers = [\"maryam-rajavi\"]\naudio = \"{audio}\"\nexcerpt = \"Excerpt of {id}.\"\n"
+    )
+}
+
+pub fn write(root: &Path, relative: &str, text: &str) {
+    let path = root.join(relative);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+pub fn read(root: &Path, relative: &str) -> String {
+    std::fs::read_to_string(root.join(relative)).unwrap()
+}
+
+/// The feed `feeds/<id>.xml`, parsed with the rss crate.
+pub fn parse_feed(root: &Path, id: &str) -> rss::Channel {
+    let bytes = std::fs::read(root.join(format!("feeds/{id}.xml"))).unwrap();
+    rss::Channel::read_from(&bytes[..]).unwrap()
+}
