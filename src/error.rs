@@ -42,6 +42,9 @@ pub enum Error {
         #[source]
         source: rss::Error,
     },
+    /// The async runtime for downloads could not start.
+    #[error("failed to start the async runtime")]
+    Runtime(#[source] std::io::Error),
     /// The HTTP client could not be set up.
     #[error("failed to set up the HTTP client")]
     HttpClient(#[source] reqwest::Error),

@@ -87,6 +87,33 @@ pub struct EpisodeReport {
     pub record: Option<Record>,
 }
 
+impl EpisodeReport {
+    fn new(
+        feed: &Feed,
+        episode: &Episode,
+        outcome: Result<(Change, Option<Record>), Cause>,
+    ) -> Self {
+        let (result, record) = match outcome {
+            Ok((change, record)) => (Ok(change), record),
+            Err(cause) => {
+                let error = EpisodeError {
+                    feed: feed.id.clone(),
+                    episode: episode.id.clone(),
+                    source_name: episode.audio.to_string(),
+                    cause,
+                };
+                (Err(error), None)
+            }
+        };
+        Self {
+            feed: feed.id.clone(),
+            episode: episode.id.clone(),
+            result,
+            record,
+        }
+    }
+}
+
 /// One feed file written (or found already current).
 #[derive(Debug)]
 pub struct FeedOutput {
@@ -155,54 +182,28 @@ pub fn sync(
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|source| Error::Write {
-            path: root.to_owned(),
-            source,
-        })?;
+        .map_err(Error::Runtime)?;
     let mut summary = Summary::default();
+    let mut published = Vec::new();
     runtime.block_on(async {
         let jobs = feeds.iter().enumerate().flat_map(|(index, feed)| {
-            let records = &records[index];
-            let context = &context;
+            let (records, context) = (&records[index], &context);
             feed.episodes.iter().map(move |episode| async move {
-                let existing = records.get(&episode.id);
-                let outcome = pull(context, feed, episode, existing).await;
-                (index, episode, outcome)
+                let outcome = pull(context, feed, episode, records.get(&episode.id)).await;
+                (index, EpisodeReport::new(feed, episode, outcome))
             })
         });
         let mut done = futures_util::stream::iter(jobs).buffer_unordered(options.jobs.get());
-        while let Some((index, episode, outcome)) = done.next().await {
-            let feed = feeds[index];
-            let episode_report = match outcome {
-                Ok((change, record)) => EpisodeReport {
-                    feed: feed.id.clone(),
-                    episode: episode.id.clone(),
-                    result: Ok(change),
-                    record,
-                },
-                Err(cause) => EpisodeReport {
-                    feed: feed.id.clone(),
-                    episode: episode.id.clone(),
-                    result: Err(EpisodeError {
-                        feed: feed.id.clone(),
-                        episode: episode.id.clone(),
-                        source_name: episode.audio.to_string(),
-                        cause,
-                    }),
-                    record: None,
-                },
-            };
+        while let Some((index, episode_report)) = done.next().await {
             report(&episode_report);
+            if let Some(record) = &episode_report.record {
+                published.push((index, episode_report.episode.clone(), record.clone()));
+            }
             summary.episodes.push(episode_report);
         }
     });
-    drop(runtime);
-    for report in &summary.episodes {
-        if let Some(record) = &report.record {
-            if let Some(index) = feeds.iter().position(|feed| feed.id == report.feed) {
-                records[index].insert(report.episode.clone(), record.clone());
-            }
-        }
+    for (index, episode, record) in published {
+        records[index].insert(episode, record);
     }
     for (feed, records) in feeds.iter().zip(&records) {
         summary

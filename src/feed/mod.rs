@@ -7,8 +7,9 @@ mod channel;
 mod item;
 mod namespace;
 
+use std::cell::RefCell;
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use url::Url;
 
@@ -32,7 +33,7 @@ pub fn render(
     feed: &Feed,
     records: &HashMap<EpisodeId, Record>,
 ) -> Result<Rendered, Error> {
-    let assets = Assets { root, feed };
+    let assets = Assets::new(root, feed);
     let mut items = Vec::new();
     let mut missing = Vec::new();
     let mut episodes: Vec<_> = feed.episodes.iter().enumerate().collect();
@@ -69,21 +70,37 @@ pub fn write(
     Ok((rendered, changed))
 }
 
-/// Resolves the public URL of images and other files a feed refers to.
+/// Resolves the public URL of images and other files a feed refers to, publishing each local
+/// file once per render however many items use it.
 struct Assets<'a> {
     root: &'a Path,
     feed: &'a Feed,
+    published: RefCell<HashMap<PathBuf, Url>>,
 }
 
-impl Assets<'_> {
-    fn url(&self, source: &Source) -> Result<Url, Error> {
-        match source {
-            Source::Remote(url) => Ok(url.clone()),
-            Source::Local(path) => {
-                let published = media::publish_asset(self.root, &self.feed.id, path)?;
-                Ok(media::public_url(&self.feed.channel.public_url, &published))
-            }
+impl<'a> Assets<'a> {
+    fn new(root: &'a Path, feed: &'a Feed) -> Self {
+        Self {
+            root,
+            feed,
+            published: RefCell::default(),
         }
+    }
+
+    fn url(&self, source: &Source) -> Result<Url, Error> {
+        let path = match source {
+            Source::Remote(url) => return Ok(url.clone()),
+            Source::Local(path) => path,
+        };
+        if let Some(url) = self.published.borrow().get(path) {
+            return Ok(url.clone());
+        }
+        let published = media::publish_asset(self.root, &self.feed.id, path)?;
+        let url = media::public_url(&self.feed.channel.public_url, &published);
+        self.published
+            .borrow_mut()
+            .insert(path.clone(), url.clone());
+        Ok(url)
     }
 }
 

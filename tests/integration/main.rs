@@ -7,3 +7,4 @@ mod probe;
 mod server;
 mod support;
 mod sync_http;
+mod sync_local;

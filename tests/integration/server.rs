@@ -15,6 +15,9 @@ pub struct Route {
     pub content_type: &'static str,
     pub body: Vec<u8>,
     pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    /// Send the full `Content-Length` but only this many body bytes, then close.
+    pub cut_after: Option<usize>,
 }
 
 impl Route {
@@ -30,6 +33,8 @@ impl Route {
             content_type: "audio/mpeg",
             body,
             etag: Some(etag),
+            last_modified: None,
+            cut_after: None,
         }
     }
 
@@ -40,6 +45,8 @@ impl Route {
             content_type: "text/html; charset=utf-8",
             body: html.as_bytes().to_vec(),
             etag: None,
+            last_modified: None,
+            cut_after: None,
         }
     }
 }
@@ -137,16 +144,22 @@ fn handle(stream: TcpStream, shared: &Mutex<Shared>) {
     };
     let route =
         route.unwrap_or_else(|| Route::page(404, "<!DOCTYPE html><title>404 Not Found</title>"));
-    let fresh = route.etag.is_some() && headers.get("if-none-match") == route.etag.as_ref();
+    let fresh = (route.etag.is_some() && headers.get("if-none-match") == route.etag.as_ref())
+        || (route.last_modified.is_some()
+            && headers.get("if-modified-since") == route.last_modified.as_ref());
     let (status, body): (u16, &[u8]) = if fresh {
         (304, &[])
     } else {
         (route.status, &route.body)
     };
+    let sent = &body[..route.cut_after.unwrap_or(body.len()).min(body.len())];
     let mut head = format!(
         "HTTP/1.1 {status} {}\r\nConnection: close\r\n",
         reason(status)
     );
+    if let Some(date) = &route.last_modified {
+        let _ = write!(head, "Last-Modified: {date}\r\n");
+    }
     if let Some(etag) = &route.etag {
         let _ = write!(head, "ETag: {etag}\r\n");
     }
@@ -162,10 +175,10 @@ fn handle(stream: TcpStream, shared: &Mutex<Shared>) {
     let mut stream = stream;
     if stream
         .write_all(head.as_bytes())
-        .and_then(|()| stream.write_all(body))
+        .and_then(|()| stream.write_all(sent))
         .is_ok()
     {
-        shared.lock().unwrap().body_bytes += body.len() as u64;
+        shared.lock().unwrap().body_bytes += sent.len() as u64;
     }
 }
 

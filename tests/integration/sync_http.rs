@@ -194,3 +194,50 @@ fn offline_leaves_remote_sources_alone() {
         ));
     assert!(server.requests("/a.mp3").is_empty());
 }
+
+#[test]
+fn last_modified_alone_makes_the_resync_conditional() {
+    let server = Server::start();
+    let mut route = Route::audio(audio("opus.opus"));
+    route.etag = None;
+    route.last_modified = Some("Tue, 10 Nov 2020 18:00:00 GMT".to_owned());
+    server.route("/a.opus", route);
+    let dir = archive_with(&episode("a", &server.url("/a.opus")));
+    archive(dir.path()).arg("sync").assert().code(0);
+    let bytes = server.body_bytes();
+    archive(dir.path())
+        .arg("sync")
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("0 new, 0 changed, 1 unchanged"));
+    let second = &server.requests("/a.opus")[1];
+    assert_eq!(
+        second.headers.get("if-modified-since").map(String::as_str),
+        Some("Tue, 10 Nov 2020 18:00:00 GMT")
+    );
+    assert!(!second.headers.contains_key("if-none-match"));
+    assert_eq!(server.body_bytes(), bytes);
+}
+
+#[test]
+fn a_body_shorter_than_its_content_length_is_truncated_and_not_kept() {
+    let server = Server::start();
+    let body = audio("mp3-cbr-noxing.mp3");
+    let length = body.len();
+    let mut route = Route::audio(body);
+    route.cut_after = Some(5000);
+    server.route("/a.mp3", route);
+    let dir = archive_with(&episode("a", &server.url("/a.mp3")));
+    archive(dir.path())
+        .arg("sync")
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(format!(
+            "archive: error: episode `talks/a` (`{}`): truncated: received 5000 of {length} bytes",
+            server.url("/a.mp3")
+        )));
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("media/talks"))
+        .unwrap()
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
