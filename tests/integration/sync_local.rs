@@ -41,7 +41,9 @@ fn a_changed_local_recording_gets_a_new_name_and_a_touched_one_does_not() {
     let second = enclosure(dir.path());
     assert_ne!(second, first);
     assert!(
-        second.ends_with(".wav"),
+        std::path::Path::new(&second)
+            .extension()
+            .is_some_and(|ext| ext == "wav"),
         "the extension follows the probed bytes: {second}"
     );
     let channel = parse_feed(dir.path(), "talks");
