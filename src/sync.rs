@@ -176,8 +176,9 @@ pub fn sync(
     let context = Context {
         root,
         state: &state,
-        client: Client::new()?,
-        offline: options.offline,
+        client: needs_network(&feeds, options)
+            .then(Client::new)
+            .transpose()?,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -244,8 +245,8 @@ fn write_feed(
 struct Context<'a> {
     root: &'a Path,
     state: &'a State,
-    client: Client,
-    offline: bool,
+    /// Set up only when some source is remote and the sync is not `--offline`.
+    client: Option<Client>,
 }
 
 /// Pulls one episode's recording if it changed; returns the change and the new record.
@@ -271,10 +272,12 @@ async fn pull(
             let pulled = blocking(move || local::copy(&full, &source_name, &dir)).await??;
             (pulled, validators)
         }
-        Source::Remote(_) if context.offline => return Ok((Change::Offline, None)),
         Source::Remote(url) => {
+            let Some(client) = &context.client else {
+                return Ok((Change::Offline, None));
+            };
             let known = current.map(|record| &record.validators);
-            match context.client.download(url, known, &dir).await? {
+            match client.download(url, known, &dir).await? {
                 Download::NotModified => return Ok((Change::Unchanged, None)),
                 Download::Fetched { pulled, validators } => (pulled, validators),
             }
@@ -333,6 +336,14 @@ async fn publish(
         Change::New
     };
     Ok((change, Some(record)))
+}
+
+fn needs_network(feeds: &[&Feed], options: &SyncOptions) -> bool {
+    !options.offline
+        && feeds
+            .iter()
+            .flat_map(|feed| &feed.episodes)
+            .any(|episode| matches!(episode.audio, Source::Remote(_)))
 }
 
 fn media_intact(root: &Path, record: &Record) -> bool {
