@@ -56,6 +56,30 @@ pub fn persist(temp: NamedTempFile, path: &Path) -> Result<(), Error> {
     sync_dir(parent(path)).map_err(write_error)
 }
 
+/// Fsyncs the file at `from` and renames it to `to`, fsyncing `to`'s directory. Across
+/// filesystems, where a rename cannot work, it is copied through a temp file beside `to`.
+pub fn persist_path(from: &Path, to: &Path) -> Result<(), Error> {
+    let write_error = |source| Error::Write {
+        path: to.to_owned(),
+        source,
+    };
+    File::open(from)
+        .and_then(|file| file.sync_all())
+        .map_err(write_error)?;
+    std::fs::create_dir_all(parent(to)).map_err(write_error)?;
+    match std::fs::rename(from, to) {
+        Ok(()) => sync_dir(parent(to)).map_err(write_error),
+        Err(err) if err.kind() == std::io::ErrorKind::CrossesDevices => {
+            let mut temp = temp_in(parent(to))?;
+            let mut source = File::open(from).map_err(write_error)?;
+            std::io::copy(&mut source, temp.as_file_mut()).map_err(write_error)?;
+            persist(temp, to)?;
+            std::fs::remove_file(from).map_err(write_error)
+        }
+        Err(err) => Err(write_error(err)),
+    }
+}
+
 /// Fsyncs a directory, so that a rename in it survives a power loss.
 pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
     File::open(dir)?.sync_all()

@@ -4,10 +4,12 @@
 use std::ffi::OsString;
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
 use crate::catalog::FeedId;
+use crate::fetch::retry::Settings;
 use crate::sync::SyncOptions;
 
 /// Keep an archive of recorded speeches and publish it as podcast feeds.
@@ -40,12 +42,20 @@ enum Subcommands {
         /// Do not touch the network: pull local recordings only, keep remote ones as synced.
         #[arg(long)]
         offline: bool,
+        /// Fail at once if another `archive` process is writing to the archive.
+        #[arg(long)]
+        no_wait: bool,
+        #[command(flatten)]
+        network: NetworkArgs,
     },
     /// Write every feed from the catalog and the sync state, without network.
     Build {
         /// Only this feed (`feeds/<ID>.toml`).
         #[arg(long, value_name = "ID", value_parser = feed_id)]
         feed: Option<FeedId>,
+        /// Fail at once if another `archive` process is writing to the archive.
+        #[arg(long)]
+        no_wait: bool,
     },
     /// Print the exact duration, stream parameters and tags of audio files.
     Probe {
@@ -58,8 +68,68 @@ enum Subcommands {
     },
 }
 
+/// Timeouts, limits and retries of downloads.
+#[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Network")]
+struct NetworkArgs {
+    /// Time allowed to open a connection.
+    #[arg(long, value_name = "DURATION", default_value = "15s", value_parser = duration)]
+    connect_timeout: Duration,
+    /// Time allowed without receiving a byte.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = duration)]
+    read_timeout: Duration,
+    /// Time allowed for one recording, retries included.
+    #[arg(long, value_name = "DURATION", default_value = "4h", value_parser = duration)]
+    timeout: Duration,
+    /// Largest recording accepted.
+    #[arg(long, value_name = "SIZE", default_value = "2GiB", value_parser = size)]
+    max_size: u64,
+    /// Attempts per recording, the first one included.
+    #[arg(long, value_name = "N", default_value = "5")]
+    attempts: u32,
+    /// Retries allowed over the whole run.
+    #[arg(long, value_name = "N", default_value = "50")]
+    retries: u32,
+    /// Backoff before the first retry; it doubles with each retry, with jitter.
+    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = duration)]
+    retry_delay: Duration,
+    /// Longest wait before a retry; a longer `Retry-After` ends the attempt.
+    #[arg(long, value_name = "DURATION", default_value = "2m", value_parser = duration)]
+    max_retry_wait: Duration,
+    /// Downloads at once from one host.
+    #[arg(long, value_name = "N", default_value = "4")]
+    per_host: NonZeroUsize,
+}
+
+impl NetworkArgs {
+    fn settings(self) -> Settings {
+        Settings {
+            connect_timeout: self.connect_timeout,
+            read_timeout: self.read_timeout,
+            total_timeout: self.timeout,
+            max_size: self.max_size,
+            max_attempts: self.attempts.max(1),
+            retry_budget: self.retries,
+            retry_delay: self.retry_delay,
+            max_retry_wait: self.max_retry_wait,
+            per_host: self.per_host.get(),
+        }
+    }
+}
+
 fn feed_id(text: &str) -> Result<FeedId, String> {
     FeedId::parse(text)
+}
+
+fn duration(text: &str) -> Result<Duration, String> {
+    humantime::parse_duration(text)
+        .map_err(|err| format!("`{text}`: {err} (examples: 30s, 2m, 1h)"))
+}
+
+fn size(text: &str) -> Result<u64, String> {
+    text.parse::<bytesize::ByteSize>()
+        .map(|size| size.as_u64())
+        .map_err(|err| format!("`{text}`: {err} (examples: 500MB, 2GiB)"))
 }
 
 /// How much to print.
@@ -82,8 +152,8 @@ pub struct Command {
 /// What to do.
 #[derive(Debug)]
 pub enum Action {
-    Sync(SyncOptions),
-    Build { feed: Option<FeedId> },
+    Sync { options: SyncOptions, wait: bool },
+    Build { feed: Option<FeedId>, wait: bool },
     Probe { files: Vec<PathBuf>, json: bool },
 }
 
@@ -104,12 +174,21 @@ where
             feed,
             jobs,
             offline,
-        } => Action::Sync(SyncOptions {
+            no_wait,
+            network,
+        } => Action::Sync {
+            options: SyncOptions {
+                feed,
+                jobs,
+                offline,
+                network: network.settings(),
+            },
+            wait: !no_wait,
+        },
+        Subcommands::Build { feed, no_wait } => Action::Build {
             feed,
-            jobs,
-            offline,
-        }),
-        Subcommands::Build { feed } => Action::Build { feed },
+            wait: !no_wait,
+        },
         Subcommands::Probe { files, json } => Action::Probe { files, json },
     };
     Ok(Command {

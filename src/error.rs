@@ -45,6 +45,9 @@ pub enum Error {
     /// The async runtime for downloads could not start.
     #[error("failed to start the async runtime")]
     Runtime(#[source] std::io::Error),
+    /// Another process holds the archive's lock and `--no-wait` was given.
+    #[error("another `archive` process is writing to this archive (lock `{}` is held); try again later, or leave out --no-wait to wait for it", .0.display())]
+    Locked(PathBuf),
     /// The HTTP client could not be set up.
     #[error("failed to set up the HTTP client")]
     HttpClient(#[source] reqwest::Error),

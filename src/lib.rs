@@ -12,8 +12,11 @@ mod cmd;
 pub mod error;
 pub mod feed;
 pub mod fetch;
+pub mod leftovers;
+pub mod lock;
 pub mod media;
 pub mod probe;
+pub mod progress;
 pub mod state;
 pub mod sync;
 

@@ -13,11 +13,15 @@ use std::path::{Path, PathBuf};
 use futures_util::StreamExt;
 
 use crate::catalog::{Catalog, Episode, EpisodeId, Feed, FeedId, Source};
-use crate::fetch::http::{Client, Download};
+use crate::fetch::download::Downloader;
+use crate::fetch::http::{Download, Request};
+use crate::fetch::partial::Partial;
+use crate::fetch::retry::Settings;
 use crate::fetch::{FetchError, Pulled, local};
 use crate::probe::{ProbeError, extension, probe_file};
+use crate::progress::{EpisodeKey, Progress};
 use crate::state::{Record, State, Validators};
-use crate::{Error, atomic, feed, media};
+use crate::{Error, feed, media};
 
 /// Checked options of `archive sync`.
 #[derive(Debug, Clone)]
@@ -28,6 +32,8 @@ pub struct SyncOptions {
     pub jobs: NonZeroUsize,
     /// Leave remote sources alone.
     pub offline: bool,
+    /// Timeouts, limits and retries of downloads.
+    pub network: Settings,
 }
 
 /// What happened to one episode's recording.
@@ -165,6 +171,7 @@ pub fn sync(
     root: &Path,
     catalog: &Catalog,
     options: &SyncOptions,
+    progress: &dyn Progress,
     mut report: impl FnMut(&EpisodeReport),
 ) -> Result<Summary, Error> {
     let feeds = select(catalog, options.feed.as_ref())?;
@@ -176,9 +183,10 @@ pub fn sync(
     let context = Context {
         root,
         state: &state,
-        client: needs_network(&feeds, options)
-            .then(Client::new)
+        downloader: needs_network(&feeds, options)
+            .then(|| Downloader::new(options.network.clone()))
             .transpose()?,
+        progress,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -246,7 +254,8 @@ struct Context<'a> {
     root: &'a Path,
     state: &'a State,
     /// Set up only when some source is remote and the sync is not `--offline`.
-    client: Option<Client>,
+    downloader: Option<Downloader>,
+    progress: &'a dyn Progress,
 }
 
 /// Pulls one episode's recording if it changed; returns the change and the new record.
@@ -261,7 +270,6 @@ async fn pull(
     // The existing record still describes this source, and its published file is intact.
     let intact = existing.filter(|record| media_intact(root, record));
     let current = intact.filter(|record| record.source == source_name);
-    let dir = root.join(media::feed_dir(&feed.id));
     let (pulled, validators) = match &episode.audio {
         Source::Local(path) => {
             let full = root.join(path);
@@ -269,15 +277,25 @@ async fn pull(
             if current.is_some_and(|record| record.validators == validators) {
                 return Ok((Change::Unchanged, None));
             }
+            let dir = root.join(media::feed_dir(&feed.id));
             let pulled = blocking(move || local::copy(&full, &source_name, &dir)).await??;
             (pulled, validators)
         }
         Source::Remote(url) => {
-            let Some(client) = &context.client else {
+            let Some(downloader) = &context.downloader else {
                 return Ok((Change::Offline, None));
             };
-            let known = current.map(|record| &record.validators);
-            match client.download(url, known, &dir).await? {
+            let request = Request {
+                url,
+                known: current.map(|record| &record.validators),
+                partial: &Partial::new(root, &feed.id, &episode.id),
+                key: &EpisodeKey {
+                    feed: feed.id.clone(),
+                    episode: episode.id.clone(),
+                },
+                progress: context.progress,
+            };
+            match downloader.download(&request).await? {
                 Download::NotModified => return Ok((Change::Unchanged, None)),
                 Download::Fetched { pulled, validators } => (pulled, validators),
             }
@@ -286,8 +304,8 @@ async fn pull(
     publish(context, feed, episode, existing, intact, pulled, validators).await
 }
 
-/// Probes a pulled recording and publishes it under its content-hash name, unless it is the
-/// recording already published.
+/// Checks and probes a pulled recording and publishes it under its content-hash name,
+/// unless it is the recording already published.
 async fn publish(
     context: &Context<'_>,
     feed: &Feed,
@@ -298,8 +316,21 @@ async fn publish(
     validators: Validators,
 ) -> Result<(Change, Option<Record>), Cause> {
     let source = episode.audio.to_string();
+    if let Some(expected) = episode
+        .sha256
+        .as_ref()
+        .filter(|&expected| *expected != pulled.sha256)
+    {
+        let error = FetchError::ChecksumMismatch {
+            expected: expected.clone(),
+            actual: pulled.sha256.clone(),
+        };
+        pulled.discard();
+        return Err(error.into());
+    }
     if let Some(same) = intact.filter(|record| record.sha256 == pulled.sha256) {
         // Same bytes as published: remember the new validators, publish nothing.
+        pulled.discard();
         let record = Record {
             source,
             validators,
@@ -308,8 +339,14 @@ async fn publish(
         context.state.save(&feed.id, &episode.id, &record)?;
         return Ok((Change::Unchanged, Some(record)));
     }
-    let temp_path = pulled.temp.path().to_owned();
-    let probe = blocking(move || probe_file(&temp_path)).await??;
+    let path = pulled.path().to_owned();
+    let probe = match blocking(move || probe_file(&path)).await? {
+        Ok(probe) => probe,
+        Err(err) => {
+            pulled.discard();
+            return Err(err.into());
+        }
+    };
     let relative = media::recording_path(
         &feed.id,
         &episode.id,
@@ -317,16 +354,19 @@ async fn publish(
         extension(probe.container, probe.codec),
     );
     let target = context.root.join(&relative);
-    let already_there = std::fs::metadata(&target).is_ok_and(|m| m.len() == pulled.size);
-    if !already_there {
-        atomic::persist(pulled.temp, &target)?;
+    let (size, sha256) = (pulled.size, pulled.sha256.clone());
+    if std::fs::metadata(&target).is_ok_and(|m| m.len() == size) {
+        // The same bytes were published before under this content-hash name.
+        pulled.discard();
+    } else {
+        pulled.publish(&target)?;
     }
     let record = Record {
         source,
         validators,
         media: relative.to_string_lossy().replace('\\', "/"),
-        size: pulled.size,
-        sha256: pulled.sha256,
+        size,
+        sha256,
         probe,
     };
     context.state.save(&feed.id, &episode.id, &record)?;

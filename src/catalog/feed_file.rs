@@ -204,6 +204,14 @@ fn episode(
     let excerpt = checker.text(&table.excerpt, "excerpt");
     let published = checker.optional(table.published.as_ref(), |c, v| c.date(v, "published"));
     let guid = checker.optional(table.guid.as_ref(), |c, v| c.text(v, "guid"));
+    let sha256 = checker.optional(table.sha256.as_ref(), |c, v| {
+        let hex = v.get_ref().to_ascii_lowercase();
+        if hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            Some(hex)
+        } else {
+            c.error(v.span(), "`sha256` must be 64 hexadecimal digits")
+        }
+    });
     let transcript = checker.optional(table.transcript.as_ref(), |c, v| {
         c.source(v, "transcript", true)
     });
@@ -227,6 +235,7 @@ fn episode(
         note: table.note.clone(),
         published,
         guid,
+        sha256: sha256?,
         transcript: transcript?,
         chapters: chapters?,
         image: image?,

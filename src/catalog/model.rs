@@ -123,6 +123,8 @@ pub struct Episode {
     pub note: Option<String>,
     pub published: DateTime<Utc>,
     pub guid: String,
+    /// The SHA-256 the recording must have (lowercase hex), when the catalog pins it.
+    pub sha256: Option<String>,
     pub transcript: Option<Source>,
     pub chapters: Option<Source>,
     pub image: Option<Source>,

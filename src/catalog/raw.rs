@@ -72,6 +72,7 @@ pub struct EpisodeTable {
     pub note: Option<String>,
     pub published: Option<Spanned<Datetime>>,
     pub guid: Option<Spanned<String>>,
+    pub sha256: Option<Spanned<String>>,
     pub transcript: Option<Spanned<String>>,
     pub chapters: Option<Spanned<String>>,
     pub image: Option<Spanned<String>>,

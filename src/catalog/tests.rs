@@ -77,7 +77,7 @@ fn unknown_key() {
     assert_eq!(
         error(&text),
         "feeds/talks.toml:19:1: unknown field `speaker`, expected one of `id`, `title`, `event`, \
-         `speakers`, `audio`, `excerpt`, `note`, `published`, `guid`, `transcript`, `chapters`, \
+         `speakers`, `audio`, `excerpt`, `note`, `published`, `guid`, `sha256`, `transcript`, `chapters`, \
          `image`, `explicit`\n   |\n19 | speaker = \"x\"\n   | ^^^^^^^"
     );
 }

@@ -8,8 +8,9 @@ use crate::Outcome;
 use crate::catalog::{self, FeedId};
 use crate::sync::{FeedOutput, build};
 
-pub fn run(root: &Path, feed: Option<&FeedId>, quiet: bool) -> Result<Outcome> {
+pub fn run(root: &Path, feed: Option<&FeedId>, wait: bool, quiet: bool) -> Result<Outcome> {
     let catalog = catalog::load(root)?;
+    let _lock = super::lock(root, wait)?;
     let feeds = build(root, &catalog, feed)?;
     print_feeds(&feeds, quiet);
     Ok(Outcome::Success)

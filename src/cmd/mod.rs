@@ -2,6 +2,7 @@
 
 mod build;
 mod probe;
+mod report;
 mod sync;
 
 use anyhow::Result;
@@ -9,12 +10,23 @@ use anyhow::Result;
 use crate::Outcome;
 use crate::cli::{Action, Command};
 
+/// Takes the archive's lock, saying so if another process holds it.
+fn lock(root: &std::path::Path, wait: bool) -> Result<crate::lock::ArchiveLock> {
+    let lock = crate::lock::acquire(root, wait, |path| {
+        eprintln!(
+            "archive: waiting for another `archive` process to finish (lock `{}`)",
+            path.display()
+        );
+    })?;
+    Ok(lock)
+}
+
 /// Runs a checked command.
 pub fn run(command: Command) -> Result<Outcome> {
     let quiet = command.verbosity == crate::cli::Verbosity::Quiet;
     match command.action {
-        Action::Sync(options) => sync::run(&command.root, &options, quiet),
-        Action::Build { feed } => build::run(&command.root, feed.as_ref(), quiet),
+        Action::Sync { options, wait } => sync::run(&command.root, &options, wait, quiet),
+        Action::Build { feed, wait } => build::run(&command.root, feed.as_ref(), wait, quiet),
         Action::Probe { files, json } => probe::run(&files, json),
     }
 }

@@ -1,28 +1,44 @@
-//! `archive sync`: pull, probe, publish, write feeds; exit 3 if some episodes failed.
+//! `archive sync`: lock, clean up after killed runs, pull, probe, publish, write feeds; exit
+//! 3 if some episodes failed.
 
 use std::path::Path;
+use std::time::Instant;
 
 use anyhow::Result;
 
 use super::build::print_feeds;
+use super::report::Reporter;
 use crate::Outcome;
-use crate::catalog;
-use crate::sync::{Change, EpisodeReport, SyncOptions, sync};
+use crate::sync::{Change, SyncOptions, sync};
+use crate::{catalog, leftovers};
 
-pub fn run(root: &Path, options: &SyncOptions, quiet: bool) -> Result<Outcome> {
+pub fn run(root: &Path, options: &SyncOptions, wait: bool, quiet: bool) -> Result<Outcome> {
+    let started = Instant::now();
     let catalog = catalog::load(root)?;
-    let summary = sync(root, &catalog, options, |report| {
-        print_episode(report, quiet);
+    let _lock = super::lock(root, wait)?;
+    for path in leftovers::sweep(root, &catalog) {
+        tracing::info!("removed leftover `{}`", path.display());
+    }
+    let episodes = crate::sync::select(&catalog, options.feed.as_ref())?
+        .iter()
+        .map(|feed| feed.episodes.len())
+        .sum();
+    let reporter = Reporter::new(episodes, quiet);
+    let summary = sync(root, &catalog, options, &reporter, |report| {
+        reporter.finished(report);
     })?;
+    reporter.clear();
     print_feeds(&summary.feeds, quiet);
     let failed = summary.failures().count();
     if !quiet {
         eprintln!(
-            "sync: {} new, {} changed, {} unchanged, {} offline, {failed} failed",
+            "sync: {} new, {} changed, {} unchanged, {} offline, {failed} failed; {} downloaded in {:.1} s",
             summary.count(Change::New),
             summary.count(Change::Changed),
             summary.count(Change::Unchanged),
             summary.count(Change::Offline),
+            bytesize::ByteSize::b(reporter.bytes()).display().iec(),
+            started.elapsed().as_secs_f64(),
         );
     }
     Ok(if failed > 0 {
@@ -30,25 +46,4 @@ pub fn run(root: &Path, options: &SyncOptions, quiet: bool) -> Result<Outcome> {
     } else {
         Outcome::Success
     })
-}
-
-fn print_episode(report: &EpisodeReport, quiet: bool) {
-    let name = format!("{}/{}", report.feed, report.episode);
-    match &report.result {
-        Err(err) => eprintln!("archive: error: {err}"),
-        Ok(change) if !quiet => match &report.record {
-            Some(record) if matches!(change, Change::New | Change::Changed) => {
-                let probe = &record.probe;
-                eprintln!(
-                    "{change:>10} {name} ({}, {} {}, {} bytes)",
-                    crate::feed::clock(probe.whole_seconds()),
-                    probe.container,
-                    probe.codec,
-                    record.size
-                );
-            }
-            _ => eprintln!("{change:>10} {name}"),
-        },
-        Ok(_) => {}
-    }
 }

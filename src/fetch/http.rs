@@ -1,48 +1,133 @@
-//! http(s) sources: a conditional GET streamed to a temp file with reqwest.
+//! One HTTP attempt: a conditional, possibly resumed GET, streamed to the partial file.
 //!
-//! The body is never held whole in memory. It is hashed while it is written, its first bytes
-//! must look like audio, and its length must match `Content-Length`.
+//! Every answer is checked before a byte is kept: a `206` must continue exactly where the
+//! partial file ends, of the same file; a `200` to a range request restarts from zero and
+//! never appends; a `416` means "complete" only when its length and validator match. The
+//! body is hashed while it is written and never held in memory.
 
-use std::path::Path;
+use std::io::Read;
 use std::time::Duration;
 
 use reqwest::header::{self, HeaderMap, HeaderValue};
-use reqwest::{StatusCode, redirect};
+use reqwest::{Response, StatusCode, redirect};
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncWriteExt, BufWriter};
 use url::Url;
 
-use super::{FetchError, Pulled};
+use super::partial::{Partial, PartialMeta};
+use super::retry::{Settings, parse_retry_after, retryable_status};
+use super::{FetchError, Pulled, PulledFile, range};
 use crate::Error;
 use crate::probe::sniff;
+use crate::progress::{EpisodeKey, Progress};
 use crate::state::Validators;
 
 /// Redirects followed before giving up.
 pub const MAX_REDIRECTS: usize = 10;
 
-/// An HTTP client for pulling recordings.
-#[derive(Debug, Clone)]
-pub struct Client {
-    inner: reqwest::Client,
-}
-
 /// The result of a download.
 #[derive(Debug)]
 pub enum Download {
-    /// The server says the copy we have is current.
+    /// The server says the published copy is current.
     NotModified,
-    /// A new body, in a temp file, with the validators that came with it.
+    /// A complete body at its partial path, with the validators that came with it.
     Fetched {
         pulled: Pulled,
         validators: Validators,
     },
 }
 
+/// What to do after a failed attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Next {
+    /// Try again after a backoff, or after the server's `Retry-After`.
+    Retry(Option<Duration>),
+    /// The partial file cannot be continued: drop it and try again from byte zero.
+    Restart,
+    /// Give up on this recording.
+    Stop,
+}
+
+/// A failed attempt.
+#[derive(Debug)]
+pub struct Failure {
+    pub error: FetchError,
+    pub next: Next,
+}
+
+impl Failure {
+    fn stop(error: FetchError) -> Self {
+        Self {
+            error,
+            next: Next::Stop,
+        }
+    }
+
+    fn restart(error: FetchError) -> Self {
+        Self {
+            error,
+            next: Next::Restart,
+        }
+    }
+
+    fn retry(error: FetchError) -> Self {
+        Self {
+            error,
+            next: Next::Retry(None),
+        }
+    }
+}
+
+/// One recording to download.
+pub struct Request<'a> {
+    pub url: &'a Url,
+    /// Validators of the published copy, when it is current: the GET is conditional.
+    pub known: Option<&'a Validators>,
+    pub partial: &'a Partial,
+    pub key: &'a EpisodeKey,
+    pub progress: &'a dyn Progress,
+}
+
+/// The end of the time allowed for one recording, retries included.
+#[derive(Debug, Clone, Copy)]
+pub struct Deadline {
+    pub at: tokio::time::Instant,
+    /// The time allowed, for messages.
+    pub allowed: Duration,
+}
+
+impl Deadline {
+    /// A deadline `allowed` from now.
+    pub fn after(allowed: Duration) -> Self {
+        Self {
+            at: tokio::time::Instant::now() + allowed,
+            allowed,
+        }
+    }
+
+    /// Whether waiting `wait` from now would pass it.
+    pub fn passed_after(&self, wait: Duration) -> bool {
+        tokio::time::Instant::now() + wait >= self.at
+    }
+
+    fn failure(&self) -> Failure {
+        Failure::stop(FetchError::TotalTimeout(self.allowed))
+    }
+}
+
+/// A reqwest client set up for pulling recordings.
+#[derive(Debug, Clone)]
+pub struct Client {
+    inner: reqwest::Client,
+    max_size: u64,
+}
+
 impl Client {
-    /// A client with connect and read timeouts, a redirect limit and http(s) only.
-    pub fn new() -> Result<Self, Error> {
+    /// A client with the timeouts of `settings`, at most [`MAX_REDIRECTS`] redirects, and
+    /// http(s) only, also after a redirect.
+    pub fn new(settings: &Settings) -> Result<Self, Error> {
         let policy = redirect::Policy::custom(|attempt| {
-            if attempt.previous().len() >= MAX_REDIRECTS {
+            if attempt.previous().len() > MAX_REDIRECTS {
                 attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
             } else if !matches!(attempt.url().scheme(), "http" | "https") {
                 let message = format!("refused redirect to `{}`", attempt.url());
@@ -53,101 +138,285 @@ impl Client {
         });
         let inner = reqwest::Client::builder()
             .user_agent(concat!("speech-archive/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(Duration::from_secs(15))
-            .read_timeout(Duration::from_secs(60))
+            .connect_timeout(settings.connect_timeout)
+            .read_timeout(settings.read_timeout)
             .redirect(policy)
             .build()
             .map_err(Error::HttpClient)?;
-        Ok(Self { inner })
+        Ok(Self {
+            inner,
+            max_size: settings.max_size,
+        })
     }
 
-    /// GETs `url` into a temp file in `dir`, conditional on `known` validators if given.
-    pub async fn download(
+    /// One attempt at downloading `request.url`.
+    pub async fn attempt(
         &self,
-        url: &Url,
-        known: Option<&Validators>,
-        dir: &Path,
-    ) -> Result<Download, FetchError> {
-        let conditions = conditional_headers(known);
+        request: &Request<'_>,
+        deadline: Deadline,
+    ) -> Result<Download, Failure> {
+        let partial = request.partial;
+        let resume = partial.load().filter(|(size, meta)| {
+            *size > 0 && meta.url == request.url.as_str() && meta.if_range().is_some()
+        });
+        if resume.is_none() {
+            partial.discard();
+        }
+        let conditions = conditional_headers(request.known);
         let asked = !conditions.is_empty();
-        let response = self
-            .inner
-            .get(url.clone())
-            .headers(conditions)
-            .send()
+        let mut builder = self.inner.get(request.url.clone()).headers(conditions);
+        if let Some((have, meta)) = &resume {
+            builder = builder.header(header::RANGE, format!("bytes={have}-"));
+            if let Some(validator) = meta.if_range() {
+                builder = builder.header(header::IF_RANGE, validator);
+            }
+        }
+        let response = tokio::time::timeout_at(deadline.at, builder.send())
             .await
-            .map_err(|err| FetchError::Network(chain(&err)))?;
+            .map_err(|_| deadline.failure())?
+            .map_err(|err| classify(&err))?;
         match response.status() {
-            StatusCode::NOT_MODIFIED if asked => return Ok(Download::NotModified),
-            StatusCode::NOT_MODIFIED => return Err(FetchError::UnaskedNotModified),
-            StatusCode::OK => {}
-            status => return Err(FetchError::Status(status)),
+            StatusCode::NOT_MODIFIED if asked => {
+                partial.discard();
+                Ok(Download::NotModified)
+            }
+            StatusCode::NOT_MODIFIED => Err(Failure::stop(FetchError::UnaskedNotModified)),
+            StatusCode::OK => self.receive(request, deadline, response, None).await,
+            StatusCode::PARTIAL_CONTENT => {
+                let Some((have, meta)) = resume else {
+                    let message = "a `206` answer to a request without `Range`".to_owned();
+                    return Err(Failure::restart(FetchError::BadRange(message)));
+                };
+                self.receive(request, deadline, response, Some((have, meta)))
+                    .await
+            }
+            StatusCode::RANGE_NOT_SATISFIABLE => complete_or_restart(request, &response, resume),
+            status if status.is_redirection() => {
+                // reqwest follows http(s) redirects; one it hands back leads elsewhere.
+                let target = header_text(response.headers(), header::LOCATION).unwrap_or_default();
+                let error =
+                    FetchError::Network(format!("refused redirect to `{target}` ({status})"));
+                Err(Failure::stop(error))
+            }
+            status if retryable_status(status) => Err(Failure {
+                next: Next::Retry(retry_after(&response)),
+                error: FetchError::Status(status),
+            }),
+            status => Err(Failure::stop(FetchError::Status(status))),
         }
+    }
+
+    /// Streams the body of a `200` (from zero) or a checked `206` (after `resume`'s bytes).
+    async fn receive(
+        &self,
+        request: &Request<'_>,
+        deadline: Deadline,
+        mut response: Response,
+        resume: Option<(u64, PartialMeta)>,
+    ) -> Result<Download, Failure> {
+        let partial = request.partial;
         if let Some(kind) = text_content_type(response.headers()) {
-            return Err(FetchError::NotAudio(format!("the server sent `{kind}`")));
+            partial.discard();
+            let error = FetchError::NotAudio(format!("the server sent `{kind}`"));
+            return Err(Failure::stop(error));
         }
-        let validators = Validators::Http {
-            etag: header_text(response.headers(), header::ETAG),
-            last_modified: header_text(response.headers(), header::LAST_MODIFIED),
+        let (have, total) = match &resume {
+            None => (0, response.content_length()),
+            Some((have, previous)) => {
+                (*have, Some(check_continuation(&response, *have, previous)?))
+            }
         };
-        let pulled = stream_to_temp(response, dir).await?;
-        Ok(Download::Fetched { pulled, validators })
+        if let Some(total) = total.filter(|&total| total > self.max_size) {
+            partial.discard();
+            let error = FetchError::TooLarge {
+                size: total,
+                limit: self.max_size,
+            };
+            return Err(Failure::stop(error));
+        }
+        let meta = match resume {
+            Some((_, previous)) => PartialMeta { total, ..previous },
+            None => PartialMeta {
+                total,
+                ..answer_meta(request.url, &response)
+            },
+        };
+        partial
+            .save_meta(&meta)
+            .map_err(|err| Failure::stop(write_failure(partial, &err)))?;
+        request.progress.receiving(request.key, total, have);
+
+        let mut hasher = Sha256::new();
+        let file = if have > 0 {
+            hash_existing(partial, &mut hasher)?;
+            partial.open(true)
+        } else {
+            partial.open(false)
+        }
+        .map_err(|err| Failure::stop(io_failure(partial, err)))?;
+        let mut output = BufWriter::with_capacity(256 * 1024, tokio::fs::File::from_std(file));
+        let mut size = have;
+        let mut start = Vec::with_capacity(sniff::SNIFF_LEN);
+        let outcome = loop {
+            let chunk = match tokio::time::timeout_at(deadline.at, response.chunk()).await {
+                Ok(Ok(Some(chunk))) => chunk,
+                Ok(Ok(None)) => break Ok(()),
+                Ok(Err(err)) => break Err(cut_short(&err, size, total)),
+                Err(_) => break Err(deadline.failure()),
+            };
+            if have == 0 && start.len() < sniff::SNIFF_LEN {
+                let wanted = (sniff::SNIFF_LEN - start.len()).min(chunk.len());
+                start.extend_from_slice(&chunk[..wanted]);
+                if start.len() == sniff::SNIFF_LEN
+                    && let Err(reason) = sniff::looks_like_audio(&start)
+                {
+                    partial.discard();
+                    return Err(Failure::stop(FetchError::NotAudio(reason)));
+                }
+            }
+            size += chunk.len() as u64;
+            if size > self.max_size {
+                partial.discard();
+                let error = FetchError::TooLarge {
+                    size,
+                    limit: self.max_size,
+                };
+                return Err(Failure::stop(error));
+            }
+            hasher.update(&chunk);
+            if let Err(err) = output.write_all(&chunk).await {
+                drop(output);
+                partial.discard();
+                return Err(Failure::stop(io_failure(partial, err)));
+            }
+            request.progress.received(request.key, chunk.len() as u64);
+        };
+        // Keep what arrived, on disk, for the next attempt to resume from.
+        let flushed = match output.flush().await {
+            Ok(()) => output.get_ref().sync_data().await,
+            Err(err) => Err(err),
+        };
+        if let Err(err) = flushed {
+            partial.discard();
+            return Err(Failure::stop(io_failure(partial, err)));
+        }
+        outcome?;
+        if let Some(expected) = total.filter(|&expected| expected != size) {
+            return Err(Failure::retry(FetchError::Truncated {
+                received: size,
+                expected,
+            }));
+        }
+        finish(partial, size, hex::encode(hasher.finalize()), &meta)
     }
 }
 
-async fn stream_to_temp(mut response: reqwest::Response, dir: &Path) -> Result<Pulled, FetchError> {
-    let expected = response.content_length();
-    let write_error = |source| FetchError::Write {
-        path: dir.display().to_string(),
-        source,
-    };
-    let temp =
-        crate::atomic::temp_in(dir).map_err(|err| write_error(std::io::Error::other(err)))?;
-    let file = temp.as_file().try_clone().map_err(write_error)?;
-    let mut output = BufWriter::with_capacity(256 * 1024, tokio::fs::File::from_std(file));
-    let mut hasher = Sha256::new();
-    let mut start = Vec::with_capacity(sniff::SNIFF_LEN);
-    let mut size = 0u64;
-    loop {
-        let chunk = match response.chunk().await {
-            Ok(Some(chunk)) => chunk,
-            Ok(None) => break,
-            Err(err) => {
-                return Err(match expected {
-                    Some(expected) if size < expected => FetchError::Truncated {
-                        received: size,
-                        expected,
-                    },
-                    _ => FetchError::Network(chain(&err)),
-                });
-            }
+/// Checks a `206`: its range continues the partial file, of the same file. Returns the total.
+fn check_continuation(
+    response: &Response,
+    have: u64,
+    previous: &PartialMeta,
+) -> Result<u64, Failure> {
+    let bad = |message: String| Failure::restart(FetchError::BadRange(message));
+    let value = response
+        .headers()
+        .get(header::CONTENT_RANGE)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| bad("a `206` answer without `Content-Range`".into()))?;
+    let content_range = range::parse(value).map_err(bad)?;
+    let total = range::check(content_range, have, previous.total).map_err(bad)?;
+    if let Some(length) = response
+        .content_length()
+        .filter(|&length| length != total - have)
+    {
+        return Err(bad(format!(
+            "`Content-Length: {length}` does not match `Content-Range: {value}`"
+        )));
+    }
+    let etag = header_text(response.headers(), header::ETAG);
+    if let (Some(now), Some(before)) = (&etag, &previous.etag)
+        && now != before
+    {
+        return Err(bad(format!(
+            "the file changed since the partial download (`ETag` {before} is now {now})"
+        )));
+    }
+    Ok(total)
+}
+
+/// A `416` to a resume: the partial file is complete only if the server's length and
+/// validator both match it; otherwise start again.
+fn complete_or_restart(
+    request: &Request<'_>,
+    response: &Response,
+    resume: Option<(u64, PartialMeta)>,
+) -> Result<Download, Failure> {
+    let length = response
+        .headers()
+        .get(header::CONTENT_RANGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(range::parse_unsatisfied);
+    let etag = header_text(response.headers(), header::ETAG);
+    if let Some((have, meta)) = resume {
+        let same_length = length == Some(have) && meta.total.is_none_or(|total| total == have);
+        let same_file = match (&etag, &meta.etag) {
+            (Some(now), Some(before)) => now == before,
+            _ => meta.if_range().is_some() && etag.is_none(),
         };
-        if start.len() < sniff::SNIFF_LEN {
-            let wanted = (sniff::SNIFF_LEN - start.len()).min(chunk.len());
-            start.extend_from_slice(&chunk[..wanted]);
-            if start.len() == sniff::SNIFF_LEN {
-                sniff::looks_like_audio(&start).map_err(FetchError::NotAudio)?;
-            }
+        if same_length && same_file {
+            let mut hasher = Sha256::new();
+            hash_existing(request.partial, &mut hasher)?;
+            return finish(request.partial, have, hex::encode(hasher.finalize()), &meta);
         }
-        hasher.update(&chunk);
-        output.write_all(&chunk).await.map_err(write_error)?;
-        size += chunk.len() as u64;
     }
-    output.flush().await.map_err(write_error)?;
-    if start.len() < sniff::SNIFF_LEN {
-        sniff::looks_like_audio(&start).map_err(FetchError::NotAudio)?;
+    let message = format!(
+        "`416 Range Not Satisfiable` ({}) does not match the partial download",
+        length.map_or_else(|| "no length".to_owned(), |n| format!("{n} bytes"))
+    );
+    Err(Failure::restart(FetchError::BadRange(message)))
+}
+
+/// A complete partial file: check that it starts like audio and hand it over.
+fn finish(
+    partial: &Partial,
+    size: u64,
+    sha256: String,
+    meta: &PartialMeta,
+) -> Result<Download, Failure> {
+    let mut start = [0; sniff::SNIFF_LEN];
+    let read = std::fs::File::open(&partial.data)
+        .and_then(|mut file| file.read(&mut start))
+        .map_err(|err| Failure::stop(io_failure(partial, err)))?;
+    if let Err(reason) = sniff::looks_like_audio(&start[..read]) {
+        partial.discard();
+        return Err(Failure::stop(FetchError::NotAudio(reason)));
     }
-    if let Some(expected) = expected.filter(|&expected| expected != size) {
-        return Err(FetchError::Truncated {
-            received: size,
-            expected,
-        });
-    }
-    Ok(Pulled {
-        temp,
-        size,
-        sha256: hex::encode(hasher.finalize()),
+    Ok(Download::Fetched {
+        pulled: Pulled {
+            file: PulledFile::Partial(partial.clone()),
+            size,
+            sha256,
+        },
+        validators: meta.validators(),
     })
+}
+
+/// Feeds the bytes already in the partial file to the hasher.
+fn hash_existing(partial: &Partial, hasher: &mut Sha256) -> Result<(), Failure> {
+    let mut file = std::fs::File::open(&partial.data)
+        .map_err(|err| Failure::stop(io_failure(partial, err)))?;
+    std::io::copy(&mut file, hasher).map_err(|err| Failure::stop(io_failure(partial, err)))?;
+    Ok(())
+}
+
+/// What the answer's headers say about the body that follows.
+fn answer_meta(url: &Url, response: &Response) -> PartialMeta {
+    PartialMeta {
+        url: url.to_string(),
+        etag: header_text(response.headers(), header::ETAG),
+        last_modified: header_text(response.headers(), header::LAST_MODIFIED),
+        total: response.content_length(),
+    }
 }
 
 fn conditional_headers(known: Option<&Validators>) -> HeaderMap {
@@ -169,11 +438,16 @@ fn conditional_headers(known: Option<&Validators>) -> HeaderMap {
     headers
 }
 
+fn retry_after(response: &Response) -> Option<Duration> {
+    let value = response.headers().get(header::RETRY_AFTER)?.to_str().ok()?;
+    parse_retry_after(value, chrono::Utc::now())
+}
+
 fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
     headers.get(name)?.to_str().ok().map(str::to_owned)
 }
 
-/// The media type of a textual (HTML, XML, plain) response.
+/// The media type of a textual (HTML, XML, plain) answer.
 fn text_content_type(headers: &HeaderMap) -> Option<String> {
     let value = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
     let media_type = value.split(';').next()?.trim().to_ascii_lowercase();
@@ -181,6 +455,45 @@ fn text_content_type(headers: &HeaderMap) -> Option<String> {
         || media_type.ends_with("+xml")
         || media_type == "application/xml";
     textual.then_some(media_type)
+}
+
+/// A failed request: a timeout or another network error is retried, a refused redirect is
+/// not.
+fn classify(err: &reqwest::Error) -> Failure {
+    if err.is_timeout() {
+        Failure::retry(FetchError::Timeout(chain(err)))
+    } else if err.is_redirect() {
+        Failure::stop(FetchError::Network(chain(err)))
+    } else {
+        Failure::retry(FetchError::Network(chain(err)))
+    }
+}
+
+/// A body that stopped before its end: truncated if its length was known.
+fn cut_short(err: &reqwest::Error, received: u64, total: Option<u64>) -> Failure {
+    let error = match total {
+        _ if err.is_timeout() => FetchError::Timeout(chain(err)),
+        Some(expected) => FetchError::Truncated { received, expected },
+        None => FetchError::CutShort {
+            received,
+            reason: chain(err),
+        },
+    };
+    Failure::retry(error)
+}
+
+fn io_failure(partial: &Partial, source: std::io::Error) -> FetchError {
+    FetchError::Write {
+        path: partial.data.display().to_string(),
+        source,
+    }
+}
+
+fn write_failure(partial: &Partial, err: &Error) -> FetchError {
+    FetchError::Write {
+        path: partial.data.display().to_string(),
+        source: std::io::Error::other(format!("{err:#}")),
+    }
 }
 
 /// An error with its causes, `outer: inner: innermost`.

@@ -10,7 +10,7 @@ use std::time::UNIX_EPOCH;
 
 use sha2::{Digest, Sha256};
 
-use super::{FetchError, Pulled};
+use super::{FetchError, Pulled, PulledFile};
 use crate::probe::sniff;
 use crate::state::Validators;
 
@@ -73,7 +73,7 @@ pub fn copy(path: &Path, shown: &str, dir: &Path) -> Result<Pulled, FetchError> 
         return Err(FetchError::NotAudio("the file is empty".into()));
     }
     Ok(Pulled {
-        temp,
+        file: PulledFile::Temp(temp),
         size,
         sha256: hex::encode(hasher.finalize()),
     })

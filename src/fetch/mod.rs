@@ -1,21 +1,69 @@
-//! Pulling recordings into a temp file beside their final place in `media/`: local files are
-//! copied ([`local`]), http(s) URLs are streamed with reqwest ([`http`]). Either way the bytes
-//! are hashed on the way and checked to look like audio before anyone renames them.
+//! Pulling recordings: local files are copied ([`local`]); http(s) URLs are downloaded with
+//! resume, retries and limits ([`download`], [`http`]). Either way the bytes land outside the
+//! published names, are hashed on the way and must look like audio before anyone publishes
+//! them.
 
+pub mod download;
 pub mod http;
 pub mod local;
+pub mod partial;
+pub mod range;
+pub mod retry;
+
+use std::path::Path;
+use std::time::Duration;
 
 use tempfile::NamedTempFile;
 
-/// A recording pulled into a temp file, not yet published.
+use crate::Error;
+use partial::Partial;
+
+/// A recording pulled to disk, not yet published.
 #[derive(Debug)]
 pub struct Pulled {
-    /// The temp file, deleted on drop unless persisted.
-    pub temp: NamedTempFile,
-    /// Bytes written.
+    pub file: PulledFile,
+    /// Bytes in the file.
     pub size: u64,
     /// SHA-256 of those bytes, hex.
     pub sha256: String,
+}
+
+/// Where a pulled recording waits to be published.
+#[derive(Debug)]
+pub enum PulledFile {
+    /// A copy of a local source, in a temp file beside its final place (deleted on drop).
+    Temp(NamedTempFile),
+    /// A finished download, still at its partial path.
+    Partial(Partial),
+}
+
+impl Pulled {
+    /// The file to probe.
+    pub fn path(&self) -> &Path {
+        match &self.file {
+            PulledFile::Temp(temp) => temp.path(),
+            PulledFile::Partial(partial) => &partial.data,
+        }
+    }
+
+    /// Moves the file to its published path: fsync, rename, fsync of the directory.
+    pub fn publish(self, target: &Path) -> Result<(), Error> {
+        match self.file {
+            PulledFile::Temp(temp) => crate::atomic::persist(temp, target),
+            PulledFile::Partial(partial) => {
+                crate::atomic::persist_path(&partial.data, target)?;
+                partial.forget();
+                Ok(())
+            }
+        }
+    }
+
+    /// Drops the file: it is already published, or it must never be.
+    pub fn discard(self) {
+        if let PulledFile::Partial(partial) = self.file {
+            partial.discard();
+        }
+    }
 }
 
 /// Why a recording could not be pulled.
@@ -31,8 +79,33 @@ pub enum FetchError {
     NotAudio(String),
     #[error("truncated: received {received} of {expected} bytes")]
     Truncated { received: u64, expected: u64 },
+    #[error("the body ended early after {received} bytes: {reason}")]
+    CutShort { received: u64, reason: String },
     #[error("request failed: {0}")]
     Network(String),
+    #[error("timed out: {0}")]
+    Timeout(String),
+    #[error("bad range answer: {0}")]
+    BadRange(String),
+    #[error("the recording is {size} bytes, more than the limit of {limit} bytes (--max-size)")]
+    TooLarge { size: u64, limit: u64 },
+    #[error("checksum mismatch: the catalog says sha256 {expected}, the recording has {actual}")]
+    ChecksumMismatch { expected: String, actual: String },
+    #[error("{last} (gave up after {attempts} attempt{})", if *attempts == 1 { "" } else { "s" })]
+    GaveUp {
+        attempts: u32,
+        last: Box<FetchError>,
+    },
+    #[error("{last} (not retried: the server asks to wait {}, more than the {} a sync waits, --max-retry-wait)", humantime::format_duration(*wait), humantime::format_duration(*cap))]
+    RetryAfterTooLong {
+        wait: Duration,
+        cap: Duration,
+        last: Box<FetchError>,
+    },
+    #[error("{last} (not retried: this run's retry budget is spent, --retries)")]
+    BudgetSpent { last: Box<FetchError> },
+    #[error("took longer than {} (--timeout); the partial download is kept for the next sync", humantime::format_duration(*.0))]
+    TotalTimeout(Duration),
     #[error("failed to write `{path}`: {source}")]
     Write {
         path: String,

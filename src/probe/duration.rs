@@ -79,17 +79,17 @@ pub fn measure(
     };
     // Fewer frames than the header promises: the file was cut short, whether the reader met
     // the end of the file or a structure that runs past it.
-    if let Some(claimed) = claimed {
-        if claimed > counted.saturating_add(walk.step.max(1)) {
-            let promised = match container {
-                Container::Mp4 => movie_seconds(media_info),
-                _ => None,
-            };
-            return Err(ProbeError::Truncated {
-                claimed: promised.unwrap_or_else(|| seconds(claimed, time_base)),
-                present: seconds(counted, time_base),
-            });
-        }
+    if let Some(claimed) = claimed
+        && claimed > counted.saturating_add(walk.step.max(1))
+    {
+        let promised = match container {
+            Container::Mp4 => movie_seconds(media_info),
+            _ => None,
+        };
+        return Err(ProbeError::Truncated {
+            claimed: promised.unwrap_or_else(|| seconds(claimed, time_base)),
+            present: seconds(counted, time_base),
+        });
     }
     if walk.packets == 0 {
         let why = walk

@@ -2,8 +2,10 @@
 //! loopback HTTP server and the audio fixtures of `tests/fixtures/audio`.
 
 mod cli;
+mod crash;
 mod example;
 mod probe;
+mod reliability;
 mod server;
 mod support;
 mod sync_http;

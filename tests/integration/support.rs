@@ -22,6 +22,13 @@ pub fn archive(root: &Path) -> Command {
     command
 }
 
+/// `archive sync` with retries fast enough for tests.
+pub fn sync(root: &Path) -> Command {
+    let mut command = archive(root);
+    command.args(["sync", "--retry-delay", "10ms"]);
+    command
+}
+
 /// A copy of the example archive (catalog, recordings, images) in a temp dir.
 pub fn example_archive() -> TempDir {
     let dir = TempDir::new().unwrap();

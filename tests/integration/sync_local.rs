@@ -2,7 +2,7 @@
 
 use predicates::prelude::*;
 
-use crate::support::{archive, archive_with, episode, fixture, parse_feed};
+use crate::support::{archive_with, episode, fixture, parse_feed, sync};
 
 fn enclosure(root: &std::path::Path) -> String {
     parse_feed(root, "talks").items()[0]
@@ -18,23 +18,21 @@ fn a_changed_local_recording_gets_a_new_name_and_a_touched_one_does_not() {
     let source = dir.path().join("recordings/a.flac");
     std::fs::create_dir_all(source.parent().unwrap()).unwrap();
     std::fs::copy(fixture("flac.flac"), &source).unwrap();
-    archive(dir.path()).arg("sync").assert().code(0);
+    sync(dir.path()).assert().code(0);
     let first = enclosure(dir.path());
 
     // Same bytes, new modification time: nothing is published, the record is refreshed.
     let bytes = std::fs::read(&source).unwrap();
     std::fs::remove_file(&source).unwrap();
     std::fs::write(&source, &bytes).unwrap();
-    archive(dir.path())
-        .arg("sync")
+    sync(dir.path())
         .assert()
         .code(0)
         .stderr(predicate::str::contains("0 new, 0 changed, 1 unchanged"));
     assert_eq!(enclosure(dir.path()), first);
 
     std::fs::copy(fixture("wav.wav"), &source).unwrap();
-    archive(dir.path())
-        .arg("sync")
+    sync(dir.path())
         .assert()
         .code(0)
         .stderr(predicate::str::contains("0 new, 1 changed"));
@@ -56,8 +54,7 @@ fn a_changed_local_recording_gets_a_new_name_and_a_touched_one_does_not() {
 #[test]
 fn a_missing_local_recording_is_an_episode_failure() {
     let dir = archive_with(&episode("a", "recordings/nope.mp3"));
-    archive(dir.path())
-        .arg("sync")
+    sync(dir.path())
         .assert()
         .code(3)
         .stderr(predicate::str::contains(

@@ -1,0 +1,109 @@
+//! Partial downloads, kept between attempts and between runs so that a download resumes
+//! where it stopped: `.archive/partial/<feed>/<episode>.part`, with a `.json` sidecar that
+//! remembers the URL, the validators and the total length the bytes belong to.
+//!
+//! They live outside `media/`, so that nothing half-downloaded is ever published.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::{EpisodeId, FeedId};
+use crate::state::Validators;
+
+/// Where partial downloads are kept, relative to the archive root.
+pub const PARTIAL_DIR: &str = ".archive/partial";
+
+/// What the bytes of a partial download belong to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartialMeta {
+    pub url: String,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    /// The full length, when the server said.
+    pub total: Option<u64>,
+}
+
+impl PartialMeta {
+    /// The validator for `If-Range`: a strong `ETag`, else `Last-Modified`. Without one a
+    /// resume could splice two versions of the file, so there is no resume.
+    pub fn if_range(&self) -> Option<&str> {
+        self.etag
+            .as_deref()
+            .filter(|etag| !etag.starts_with("W/"))
+            .or(self.last_modified.as_deref())
+    }
+
+    /// The validators to remember once the download is complete.
+    pub fn validators(&self) -> Validators {
+        Validators::Http {
+            etag: self.etag.clone(),
+            last_modified: self.last_modified.clone(),
+        }
+    }
+}
+
+/// The partial download of one episode.
+#[derive(Debug, Clone)]
+pub struct Partial {
+    /// The bytes received so far.
+    pub data: PathBuf,
+    meta: PathBuf,
+}
+
+impl Partial {
+    /// The partial download of `episode` in the archive at `root`.
+    pub fn new(root: &Path, feed: &FeedId, episode: &EpisodeId) -> Self {
+        let dir = root.join(PARTIAL_DIR).join(feed.as_str());
+        Self {
+            data: dir.join(format!("{episode}.part")),
+            meta: dir.join(format!("{episode}.json")),
+        }
+    }
+
+    /// The bytes on disk and what they belong to, if both are there and readable.
+    pub fn load(&self) -> Option<(u64, PartialMeta)> {
+        let size = std::fs::metadata(&self.data).ok()?.len();
+        let meta = serde_json::from_slice(&std::fs::read(&self.meta).ok()?).ok()?;
+        Some((size, meta))
+    }
+
+    /// Records what the bytes that follow belong to, atomically.
+    pub fn save_meta(&self, meta: &PartialMeta) -> Result<(), crate::Error> {
+        let json = serde_json::to_vec(meta).map_err(|err| crate::Error::Write {
+            path: self.meta.clone(),
+            source: std::io::Error::other(err),
+        })?;
+        crate::atomic::write(&self.meta, &json)
+    }
+
+    /// Opens the data file: truncated to nothing, or for appending after its bytes.
+    pub fn open(&self, append: bool) -> std::io::Result<File> {
+        if let Some(dir) = self.data.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::OpenOptions::new()
+            .create(true)
+            .write(true)
+            .append(append)
+            .truncate(!append)
+            .open(&self.data)
+    }
+
+    /// Removes the data and its sidecar.
+    pub fn discard(&self) {
+        for path in [&self.data, &self.meta] {
+            if let Err(err) = std::fs::remove_file(path)
+                && err.kind() != std::io::ErrorKind::NotFound
+            {
+                tracing::warn!("failed to remove `{}`: {err}", path.display());
+            }
+        }
+    }
+
+    /// Removes only the sidecar, once the data has been published.
+    pub fn forget(&self) {
+        let _ = std::fs::remove_file(&self.meta);
+    }
+}

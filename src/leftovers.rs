@@ -1,0 +1,77 @@
+//! Cleaning up after a run that was killed: temp files that never got renamed, and partial
+//! downloads of episodes that are no longer in the catalog. Runs under the archive lock, so
+//! no other process can be writing the files it removes.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use crate::atomic::TEMP_PREFIX;
+use crate::catalog::Catalog;
+use crate::fetch::partial::PARTIAL_DIR;
+use crate::media::MEDIA_DIR;
+use crate::state::STATE_DIR;
+
+/// Removes leftovers and returns the paths removed.
+pub fn sweep(root: &Path, catalog: &Catalog) -> Vec<PathBuf> {
+    let mut removed = Vec::new();
+    let mut dirs = vec![root.join("feeds"), root.join(".archive")];
+    for parent in [MEDIA_DIR, STATE_DIR, PARTIAL_DIR] {
+        dirs.push(root.join(parent));
+        dirs.extend(subdirectories(&root.join(parent)));
+    }
+    for dir in &dirs {
+        for path in files(dir) {
+            let is_temp = path
+                .file_name()
+                .is_some_and(|name| name.to_string_lossy().starts_with(TEMP_PREFIX));
+            if is_temp && std::fs::remove_file(&path).is_ok() {
+                removed.push(path);
+            }
+        }
+    }
+    let wanted: HashSet<(String, String)> = catalog
+        .feeds
+        .iter()
+        .flat_map(|feed| {
+            feed.episodes
+                .iter()
+                .map(|episode| (feed.id.to_string(), episode.id.to_string()))
+        })
+        .collect();
+    for dir in subdirectories(&root.join(PARTIAL_DIR)) {
+        let feed = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        for path in files(&dir) {
+            let episode = path
+                .file_stem()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if !wanted.contains(&(feed.clone(), episode)) && std::fs::remove_file(&path).is_ok() {
+                removed.push(path);
+            }
+        }
+    }
+    removed
+}
+
+fn subdirectories(dir: &Path) -> Vec<PathBuf> {
+    entries(dir)
+        .into_iter()
+        .filter(|path| path.is_dir())
+        .collect()
+}
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    entries(dir)
+        .into_iter()
+        .filter(|path| path.is_file())
+        .collect()
+}
+
+fn entries(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .map(|entries| entries.flatten().map(|entry| entry.path()).collect())
+        .unwrap_or_default()
+}

@@ -1,0 +1,35 @@
+//! What a running sync tells the person watching it. The core calls a [`Progress`]; the
+//! command layer decides how to show it (bars on a terminal, plain lines elsewhere).
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::catalog::{EpisodeId, FeedId};
+
+/// Names an episode in messages: `feed/episode`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct EpisodeKey {
+    pub feed: FeedId,
+    pub episode: EpisodeId,
+}
+
+impl fmt::Display for EpisodeKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.feed, self.episode)
+    }
+}
+
+/// Receives events while recordings are pulled. Every method has a no-op default.
+pub trait Progress: Send + Sync {
+    /// A body starts arriving: `total` bytes if known, of which `resumed` are already on disk.
+    fn receiving(&self, _episode: &EpisodeKey, _total: Option<u64>, _resumed: u64) {}
+    /// `bytes` more arrived.
+    fn received(&self, _episode: &EpisodeKey, _bytes: u64) {}
+    /// Attempt `attempt` failed with `reason`; the next one starts after `wait`.
+    fn retrying(&self, _episode: &EpisodeKey, _attempt: u32, _wait: Duration, _reason: &str) {}
+}
+
+/// A [`Progress`] that shows nothing.
+pub struct Silent;
+
+impl Progress for Silent {}
