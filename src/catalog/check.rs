@@ -30,6 +30,14 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// The 1-based line of a byte offset.
+    pub fn line(&self, offset: usize) -> usize {
+        self.source.text[..offset.min(self.source.text.len())]
+            .matches('\n')
+            .count()
+            + 1
+    }
+
     /// Records a problem at `span`.
     pub fn error<T>(
         &mut self,

@@ -7,9 +7,10 @@ use toml::Spanned;
 
 use super::check::Checker;
 use super::diagnostic::{Diagnostic, SourceText};
+use super::episode::{self, Context};
 use super::id::{EpisodeId, EventId, FeedId, SpeakerId};
-use super::model::{Category, Channel, Credit, Episode, Event, Feed, Owner, Speaker};
-use super::raw::{EpisodeTable, EventTable, FeedFile, FeedTable, SpeakerRef};
+use super::model::{Category, Channel, Episode, Event, Feed, Owner, Speaker};
+use super::raw::{EpisodeTable, EventTable, FeedFile, FeedTable};
 
 /// Parses and checks one feed file against the speaker registry.
 pub fn parse(
@@ -20,20 +21,26 @@ pub fn parse(
 ) -> Result<Feed, Vec<Diagnostic>> {
     let raw: FeedFile = super::parse_toml(source)?;
     let mut checker = Checker::new(source, root);
-    let channel = channel(&mut checker, raw.feed.get_ref());
-    let events = unique(&mut checker, &raw.event, "event", |e| &e.id, event);
+    let events = unique(
+        &mut checker,
+        &raw.event,
+        "event",
+        |e| &e.id,
+        |c, e| event(c, e.get_ref()),
+    );
     let events_by_id: HashMap<&EventId, &Event> = events.iter().map(|e| (&e.id, e)).collect();
-    let context = EpisodeContext {
+    let context = Context {
         feed: &id,
         events: &events_by_id,
         speakers,
     };
+    let channel = channel(&mut checker, &context, &raw.feed);
     let episodes = unique(
         &mut checker,
         &raw.episode,
         "episode",
         |e| &e.id,
-        |c, e| episode(c, &context, e),
+        |c, e| episode::check(c, &context, e),
     );
     check_unique_guids(&mut checker, &raw.episode, &episodes);
     match channel {
@@ -54,7 +61,7 @@ fn unique<R, T>(
     tables: &[Spanned<R>],
     kind: &str,
     id_of: impl Fn(&R) -> &Spanned<String>,
-    mut check: impl FnMut(&mut Checker<'_>, &R) -> Option<T>,
+    mut check: impl FnMut(&mut Checker<'_>, &Spanned<R>) -> Option<T>,
 ) -> Vec<T> {
     let mut seen: HashMap<&str, usize> = HashMap::new();
     let mut passed = Vec::new();
@@ -68,22 +75,29 @@ fn unique<R, T>(
             checker.error::<()>(id.span(), message);
             continue;
         }
-        let line = checker.source.text[..id.span().start].matches('\n').count() + 1;
+        let line = checker.line(id.span().start);
         seen.insert(id.get_ref(), line);
-        passed.extend(check(checker, table.get_ref()));
+        passed.extend(check(checker, table));
     }
     passed
 }
 
-fn channel(checker: &mut Checker<'_>, table: &FeedTable) -> Option<Channel> {
+fn channel(
+    checker: &mut Checker<'_>,
+    context: &Context<'_>,
+    spanned: &Spanned<FeedTable>,
+) -> Option<Channel> {
+    let table = spanned.get_ref();
     let title = checker.text(&table.title, "title");
     let description = checker.text(&table.description, "description");
     let language = language(checker, &table.language);
-    let public_url = checker.url(&table.public_url, "public_url").map(|mut url| {
-        if !url.path().ends_with('/') {
-            url.set_path(&format!("{}/", url.path()));
-        }
-        url
+    let public_url = checker
+        .url(&table.public_url, "public_url")
+        .map(with_trailing_slash);
+    let persons = episode::credits(checker, context, &table.persons);
+    let limit = checker.optional(table.limit.as_ref(), |c, v| match *v.get_ref() {
+        0 => c.error(v.span(), "`limit` must be at least 1"),
+        n => usize::try_from(n).ok(),
     });
     let owner = checker.optional(table.owner.as_ref(), |c, owner| {
         let email = owner.get_ref().email.get_ref();
@@ -115,7 +129,18 @@ fn channel(checker: &mut Checker<'_>, table: &FeedTable) -> Option<Channel> {
         explicit: table.explicit,
         link: link?,
         locked: table.locked,
+        persons: persons?,
+        limit: limit?,
+        line: checker.line(spanned.span().start),
     })
+}
+
+/// A public URL as the base of `feeds/` and `media/`: with a trailing `/`.
+pub fn with_trailing_slash(mut url: url::Url) -> url::Url {
+    if !url.path().ends_with('/') {
+        url.set_path(&format!("{}/", url.path()));
+    }
+    url
 }
 
 /// An ISO 639 language code, optionally with a region: `en`, `fa`, `en-US`.
@@ -177,126 +202,6 @@ fn event(checker: &mut Checker<'_>, table: &EventTable) -> Option<Event> {
         link: link?,
         summary: table.summary.clone(),
     })
-}
-
-struct EpisodeContext<'a> {
-    feed: &'a FeedId,
-    events: &'a HashMap<&'a EventId, &'a Event>,
-    speakers: &'a BTreeMap<SpeakerId, Speaker>,
-}
-
-fn episode(
-    checker: &mut Checker<'_>,
-    context: &EpisodeContext<'_>,
-    table: &EpisodeTable,
-) -> Option<Episode> {
-    let id = checker.id(&table.id, EpisodeId::parse);
-    let title = checker.text(&table.title, "title");
-    let event = checker.optional(table.event.as_ref(), |c, v| {
-        let id = c.id(v, EventId::parse)?;
-        match context.events.get(&id) {
-            Some(event) => Some((*event).clone()),
-            None => c.error(v.span(), format!("no event `{id}` in this feed")),
-        }
-    });
-    let credits = credits(checker, context, &table.speakers);
-    let audio = checker.source(&table.audio, "audio", false);
-    let excerpt = checker.text(&table.excerpt, "excerpt");
-    let published = checker.optional(table.published.as_ref(), |c, v| c.date(v, "published"));
-    let guid = checker.optional(table.guid.as_ref(), |c, v| c.text(v, "guid"));
-    let sha256 = checker.optional(table.sha256.as_ref(), |c, v| {
-        let hex = v.get_ref().to_ascii_lowercase();
-        if hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-            Some(hex)
-        } else {
-            c.error(v.span(), "`sha256` must be 64 hexadecimal digits")
-        }
-    });
-    let transcript = checker.optional(table.transcript.as_ref(), |c, v| {
-        c.source(v, "transcript", true)
-    });
-    let chapters = checker.optional(table.chapters.as_ref(), |c, v| {
-        c.source(v, "chapters", true)
-    });
-    let image = checker.optional(table.image.as_ref(), |c, v| c.source(v, "image", true));
-    let (id, event, published) = (id?, event?, published?);
-    let Some(published) = published.or(event.as_ref().map(|e| e.date)) else {
-        let message = format!("episode `{id}` has no date: set `published` or `event`");
-        return checker.error(table.id.span(), message);
-    };
-    let guid = guid?.unwrap_or_else(|| derived_guid(context.feed, &id));
-    Some(Episode {
-        id,
-        title: title?,
-        event: event.map(|e| e.id),
-        credits: credits?,
-        audio: audio?,
-        excerpt: excerpt?,
-        note: table.note.clone(),
-        published,
-        guid,
-        sha256: sha256?,
-        transcript: transcript?,
-        chapters: chapters?,
-        image: image?,
-        explicit: table.explicit.unwrap_or(false),
-    })
-}
-
-fn credits(
-    checker: &mut Checker<'_>,
-    context: &EpisodeContext<'_>,
-    list: &Spanned<Vec<Spanned<SpeakerRef>>>,
-) -> Option<Vec<Credit>> {
-    if list.get_ref().is_empty() {
-        return checker.error(
-            list.span(),
-            "`speakers` is empty: name at least one speaker",
-        );
-    }
-    let mut credits = Vec::new();
-    let mut failed = false;
-    for entry in list.get_ref() {
-        let (id, role, group) = match entry.get_ref() {
-            SpeakerRef::Id(id) => (id, None, None),
-            SpeakerRef::Credit(credit) => (&credit.id, credit.role.as_ref(), credit.group.as_ref()),
-        };
-        let Some(speaker) = speaker(checker, context, id, entry.span()) else {
-            failed = true;
-            continue;
-        };
-        let (role, group) = if role.is_some() || group.is_some() {
-            let Some(person) = checker.person(role, group) else {
-                failed = true;
-                continue;
-            };
-            person
-        } else {
-            (speaker.role, speaker.group)
-        };
-        credits.push(Credit {
-            speaker: speaker.id.clone(),
-            role,
-            group,
-        });
-    }
-    (!failed).then_some(credits)
-}
-
-fn speaker<'a>(
-    checker: &mut Checker<'_>,
-    context: &EpisodeContext<'a>,
-    id: &str,
-    span: std::ops::Range<usize>,
-) -> Option<&'a Speaker> {
-    let id = match SpeakerId::parse(id) {
-        Ok(id) => id,
-        Err(message) => return checker.error(span, message),
-    };
-    match context.speakers.get(&id) {
-        Some(speaker) => Some(speaker),
-        None => checker.error(span, format!("no speaker `{id}` in `feeds/speakers.toml`")),
-    }
 }
 
 /// The GUID of an episode without a `guid` override: a `UUIDv5` of `<feed-id>/<episode-id>`,

@@ -4,14 +4,17 @@
 //! are valid; otherwise it returns every problem found, each pointing at `file:line:col`.
 //! Parsing ([`parse_feed`], [`parse_speakers`]) is kept apart from reading files.
 
+mod chapters;
 mod check;
 pub mod diagnostic;
+mod episode;
 mod feed_file;
 pub mod id;
 pub mod model;
 mod raw;
 mod speakers;
 pub mod taxonomy;
+mod transcript;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -49,11 +52,11 @@ impl std::error::Error for CatalogError {}
 pub fn load(root: &Path) -> Result<Catalog, Error> {
     let mut diagnostics = Vec::new();
     let speakers_path = Path::new(SPEAKERS_FILE);
-    let speakers = match read_optional(root, speakers_path)? {
-        None => BTreeMap::new(),
-        Some(source) => parse_speakers(&source, root).unwrap_or_else(|mut found| {
+    let (speakers, speaker_feeds) = match read_optional(root, speakers_path)? {
+        None => (BTreeMap::new(), SpeakerFeeds::default()),
+        Some(source) => speakers::parse(&source, root).unwrap_or_else(|mut found| {
             diagnostics.append(&mut found);
-            BTreeMap::new()
+            (BTreeMap::new(), SpeakerFeeds::default())
         }),
     };
     let speakers_ok = diagnostics.is_empty();
@@ -79,7 +82,11 @@ pub fn load(root: &Path) -> Result<Catalog, Error> {
         }
     }
     if diagnostics.is_empty() {
-        Ok(Catalog { speakers, feeds })
+        Ok(Catalog {
+            speakers,
+            speaker_feeds,
+            feeds,
+        })
     } else {
         Err(Error::Catalog(CatalogError { diagnostics }))
     }
@@ -90,7 +97,7 @@ pub fn parse_speakers(
     source: &SourceText,
     root: &Path,
 ) -> Result<BTreeMap<SpeakerId, Speaker>, Vec<Diagnostic>> {
-    speakers::parse(source, root)
+    speakers::parse(source, root).map(|(speakers, _)| speakers)
 }
 
 /// Parses the text of one feed file, with the speaker registry it refers to.

@@ -13,6 +13,8 @@ use super::id::{EpisodeId, EventId, FeedId, SpeakerId};
 pub struct Catalog {
     /// The speaker registry, by id.
     pub speakers: BTreeMap<SpeakerId, Speaker>,
+    /// Settings of the per-speaker feeds.
+    pub speaker_feeds: SpeakerFeeds,
     /// The feeds, ordered by id.
     pub feeds: Vec<Feed>,
 }
@@ -37,6 +39,27 @@ pub struct Speaker {
     pub role: &'static str,
     /// Podcasting 2.0 group, canonical lowercase.
     pub group: &'static str,
+    /// Whether the speaker gets a feed of their own.
+    pub feed: bool,
+    /// Line of `[speakers.<id>]` in `feeds/speakers.toml`.
+    pub line: usize,
+}
+
+/// `[speaker_feeds]` of `feeds/speakers.toml`.
+#[derive(Debug, Clone)]
+pub struct SpeakerFeeds {
+    pub enabled: bool,
+    /// Where they are published; by default the public URL all feeds share.
+    pub public_url: Option<Url>,
+}
+
+impl Default for SpeakerFeeds {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            public_url: None,
+        }
+    }
 }
 
 /// One `feeds/<feed-id>.toml`.
@@ -85,6 +108,12 @@ pub struct Channel {
     pub explicit: bool,
     pub link: Option<Url>,
     pub locked: bool,
+    /// Channel-level `podcast:person`s.
+    pub persons: Vec<Credit>,
+    /// How many of the newest items `feeds/<id>.xml` carries; all go to `feeds/<id>.full.xml`.
+    pub limit: Option<usize>,
+    /// Line of `[feed]`.
+    pub line: usize,
 }
 
 /// `itunes:owner`.
@@ -125,10 +154,34 @@ pub struct Episode {
     pub guid: String,
     /// The SHA-256 the recording must have (lowercase hex), when the catalog pins it.
     pub sha256: Option<String>,
-    pub transcript: Option<Source>,
+    pub transcript: Option<Transcript>,
     pub chapters: Option<Source>,
     pub image: Option<Source>,
     pub explicit: bool,
+    pub season: Option<u32>,
+    pub number: Option<u32>,
+    /// `full`, `trailer` or `bonus`.
+    pub episode_type: &'static str,
+    pub soundbite: Option<Soundbite>,
+    /// Line of the `[[episode]]` table.
+    pub line: usize,
+}
+
+/// A transcript and what kind it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transcript {
+    pub source: Source,
+    pub mime_type: &'static str,
+    /// Whether it has timecodes, for `rel="captions"`.
+    pub captions: bool,
+}
+
+/// `podcast:soundbite`: a highlight of the recording.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Soundbite {
+    pub start: f64,
+    pub duration: f64,
+    pub title: Option<String>,
 }
 
 /// A speaker credited on an episode, with the role they have there.

@@ -38,6 +38,11 @@ pub struct FeedTable {
     pub link: Option<Spanned<String>>,
     #[serde(default)]
     pub locked: bool,
+    /// Channel-level `podcast:person`s.
+    #[serde(default)]
+    pub persons: Vec<Spanned<SpeakerRef>>,
+    /// The newest items the feed carries; the full archive goes to a second file.
+    pub limit: Option<Spanned<u32>>,
 }
 
 /// `owner = { name = "…", email = "…" }`.
@@ -77,6 +82,19 @@ pub struct EpisodeTable {
     pub chapters: Option<Spanned<String>>,
     pub image: Option<Spanned<String>>,
     pub explicit: Option<bool>,
+    pub season: Option<Spanned<u32>>,
+    pub number: Option<Spanned<u32>>,
+    pub episode_type: Option<Spanned<String>>,
+    pub soundbite: Option<Spanned<Soundbite>>,
+}
+
+/// `soundbite = { start = 12.5, duration = 30.0, title = "…" }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Soundbite {
+    pub start: f64,
+    pub duration: f64,
+    pub title: Option<String>,
 }
 
 /// An entry of an episode's `speakers`: an id, or `{ id = "…", role = "…" }`.
@@ -125,6 +143,20 @@ pub struct Credit {
 pub struct SpeakersFile {
     #[serde(default)]
     pub speakers: BTreeMap<Spanned<String>, Spanned<SpeakerTable>>,
+    pub speaker_feeds: Option<SpeakerFeedsTable>,
+}
+
+/// `[speaker_feeds]`: the per-speaker feeds.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpeakerFeedsTable {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    pub public_url: Option<Spanned<String>>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// `[speakers.<id>]`.
@@ -138,4 +170,6 @@ pub struct SpeakerTable {
     pub href: Option<Spanned<String>>,
     pub role: Option<Spanned<String>>,
     pub group: Option<Spanned<String>>,
+    /// Whether the speaker gets a feed of their own (default: yes).
+    pub feed: Option<bool>,
 }

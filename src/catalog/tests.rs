@@ -78,7 +78,7 @@ fn unknown_key() {
         error(&text),
         "feeds/talks.toml:19:1: unknown field `speaker`, expected one of `id`, `title`, `event`, \
          `speakers`, `audio`, `excerpt`, `note`, `published`, `guid`, `sha256`, `transcript`, `chapters`, \
-         `image`, `explicit`\n   |\n19 | speaker = \"x\"\n   | ^^^^^^^"
+         `image`, `explicit`, `season`, `number`, `episode_type`, `soundbite`\n   |\n19 | speaker = \"x\"\n   | ^^^^^^^"
     );
 }
 

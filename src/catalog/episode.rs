@@ -1,0 +1,194 @@
+//! `[[episode]]` of a feed file, and the speaker credits of episodes and channels.
+
+use std::collections::{BTreeMap, HashMap};
+
+use toml::Spanned;
+
+use super::check::Checker;
+use super::feed_file::derived_guid;
+use super::id::{EpisodeId, EventId, FeedId, SpeakerId};
+use super::model::{Credit, Episode, Event, Soundbite, Source, Speaker, Transcript};
+use super::raw::{EpisodeTable, Soundbite as RawSoundbite, SpeakerRef};
+use super::{chapters as chapters_file, transcript as transcript_file};
+
+/// What an episode can refer to.
+pub struct Context<'a> {
+    pub feed: &'a FeedId,
+    pub events: &'a HashMap<&'a EventId, &'a Event>,
+    pub speakers: &'a BTreeMap<SpeakerId, Speaker>,
+}
+
+/// Checks one `[[episode]]`.
+pub fn check(
+    checker: &mut Checker<'_>,
+    context: &Context<'_>,
+    spanned: &Spanned<EpisodeTable>,
+) -> Option<Episode> {
+    let table = spanned.get_ref();
+    let id = checker.id(&table.id, EpisodeId::parse);
+    let title = checker.text(&table.title, "title");
+    let event = checker.optional(table.event.as_ref(), |c, v| {
+        let id = c.id(v, EventId::parse)?;
+        match context.events.get(&id) {
+            Some(event) => Some((*event).clone()),
+            None => c.error(v.span(), format!("no event `{id}` in this feed")),
+        }
+    });
+    let credits = if table.speakers.get_ref().is_empty() {
+        checker.error(
+            table.speakers.span(),
+            "`speakers` is empty: name at least one speaker",
+        )
+    } else {
+        credits(checker, context, table.speakers.get_ref())
+    };
+    let audio = checker.source(&table.audio, "audio", false);
+    let excerpt = checker.text(&table.excerpt, "excerpt");
+    let published = checker.optional(table.published.as_ref(), |c, v| c.date(v, "published"));
+    let guid = checker.optional(table.guid.as_ref(), |c, v| c.text(v, "guid"));
+    let sha256 = checker.optional(table.sha256.as_ref(), sha256);
+    let transcript = checker.optional(table.transcript.as_ref(), transcript);
+    let chapters = checker.optional(table.chapters.as_ref(), chapters);
+    let episode_type = checker.optional(table.episode_type.as_ref(), episode_type);
+    let soundbite = checker.optional(table.soundbite.as_ref(), soundbite);
+    let image = checker.optional(table.image.as_ref(), |c, v| c.source(v, "image", true));
+    let (id, event, published) = (id?, event?, published?);
+    let Some(published) = published.or(event.as_ref().map(|e| e.date)) else {
+        let message = format!("episode `{id}` has no date: set `published` or `event`");
+        return checker.error(table.id.span(), message);
+    };
+    let guid = guid?.unwrap_or_else(|| derived_guid(context.feed, &id));
+    Some(Episode {
+        id,
+        title: title?,
+        event: event.map(|e| e.id),
+        credits: credits?,
+        audio: audio?,
+        excerpt: excerpt?,
+        note: table.note.clone(),
+        published,
+        guid,
+        sha256: sha256?,
+        transcript: transcript?,
+        chapters: chapters?,
+        image: image?,
+        explicit: table.explicit.unwrap_or(false),
+        season: table.season.as_ref().map(|v| *v.get_ref()),
+        number: table.number.as_ref().map(|v| *v.get_ref()),
+        episode_type: episode_type?.unwrap_or("full"),
+        soundbite: soundbite?,
+        line: checker.line(spanned.span().start),
+    })
+}
+
+/// `sha256`: 64 hex digits, lowercased.
+fn sha256(c: &mut Checker<'_>, v: &Spanned<String>) -> Option<String> {
+    let hex = v.get_ref().to_ascii_lowercase();
+    if hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Some(hex)
+    } else {
+        c.error(v.span(), "`sha256` must be 64 hexadecimal digits")
+    }
+}
+
+/// `transcript`: a file or URL, and its type.
+fn transcript(c: &mut Checker<'_>, v: &Spanned<String>) -> Option<Transcript> {
+    let source = c.source(v, "transcript", true)?;
+    match transcript_file::recognise(source, c.root) {
+        Ok(transcript) => Some(transcript),
+        Err(message) => c.error(v.span(), format!("`transcript`: {message}")),
+    }
+}
+
+/// `chapters`: a JSON chapters file or URL.
+fn chapters(c: &mut Checker<'_>, v: &Spanned<String>) -> Option<Source> {
+    let source = c.source(v, "chapters", true)?;
+    match chapters_file::check(&source, c.root) {
+        Ok(()) => Some(source),
+        Err(message) => c.error(v.span(), format!("`chapters`: {message}")),
+    }
+}
+
+/// `episode_type`: `full`, `trailer` or `bonus`.
+fn episode_type(c: &mut Checker<'_>, v: &Spanned<String>) -> Option<&'static str> {
+    match v.get_ref().as_str() {
+        "full" => Some("full"),
+        "trailer" => Some("trailer"),
+        "bonus" => Some("bonus"),
+        other => c.error(
+            v.span(),
+            format!("`episode_type` must be `full`, `trailer` or `bonus`, not `{other}`"),
+        ),
+    }
+}
+
+/// `soundbite`: a start and a positive duration.
+fn soundbite(c: &mut Checker<'_>, v: &Spanned<RawSoundbite>) -> Option<Soundbite> {
+    let bite = v.get_ref();
+    if !(bite.start >= 0.0
+        && bite.duration > 0.0
+        && bite.start.is_finite()
+        && bite.duration.is_finite())
+    {
+        return c.error(
+            v.span(),
+            "`soundbite` needs a `start` of zero or more and a positive `duration`, in seconds",
+        );
+    }
+    Some(Soundbite {
+        start: bite.start,
+        duration: bite.duration,
+        title: bite.title.clone(),
+    })
+}
+
+/// Speaker credits (`speakers` of an episode, `persons` of a feed), each with its role.
+pub fn credits(
+    checker: &mut Checker<'_>,
+    context: &Context<'_>,
+    list: &[Spanned<SpeakerRef>],
+) -> Option<Vec<Credit>> {
+    let mut credits = Vec::new();
+    let mut failed = false;
+    for entry in list {
+        let (id, role, group) = match entry.get_ref() {
+            SpeakerRef::Id(id) => (id, None, None),
+            SpeakerRef::Credit(credit) => (&credit.id, credit.role.as_ref(), credit.group.as_ref()),
+        };
+        let Some(speaker) = speaker(checker, context, id, entry.span()) else {
+            failed = true;
+            continue;
+        };
+        let (role, group) = if role.is_some() || group.is_some() {
+            let Some(person) = checker.person(role, group) else {
+                failed = true;
+                continue;
+            };
+            person
+        } else {
+            (speaker.role, speaker.group)
+        };
+        credits.push(Credit {
+            speaker: speaker.id.clone(),
+            role,
+            group,
+        });
+    }
+    (!failed).then_some(credits)
+}
+
+fn speaker<'a>(
+    checker: &mut Checker<'_>,
+    context: &Context<'a>,
+    id: &str,
+    span: std::ops::Range<usize>,
+) -> Option<&'a Speaker> {
+    let id = match SpeakerId::parse(id) {
+        Ok(id) => id,
+        Err(message) => return checker.error(span, message),
+    };
+    match context.speakers.get(&id) {
+        Some(speaker) => Some(speaker),
+        None => checker.error(span, format!("no speaker `{id}` in `feeds/speakers.toml`")),
+    }
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the podcast clients the tests parse our feeds with: gPodder's podcastparser and
+# feedparser (PyPI, into tests/clients/.venv) and Podcast Index's podcast-partytime (npm, into
+# tests/clients/node_modules). Idempotent; needs python3 (with venv) and npm.
+set -euo pipefail
+cd "$(dirname "$0")"
+if [ ! -x .venv/bin/python ]; then
+    python3 -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+npm ci --silent --no-audit --no-fund
+if ! command -v xmllint >/dev/null 2>&1; then
+    echo "setup: xmllint is missing; install it (Debian: apt-get install libxml2-utils)" >&2
+    exit 1
+fi
