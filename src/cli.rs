@@ -57,6 +57,15 @@ enum Subcommands {
         #[arg(long)]
         no_wait: bool,
     },
+    /// Lint the catalog and its feeds against Apple Podcasts and Podcasting 2.0 rules.
+    Check {
+        /// Only this feed (`feeds/<ID>.toml`).
+        #[arg(long, value_name = "ID", value_parser = feed_id)]
+        feed: Option<FeedId>,
+        /// Print the findings as a JSON array.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the exact duration, stream parameters and tags of audio files.
     Probe {
         /// The files to probe.
@@ -155,6 +164,7 @@ pub enum Action {
     Sync { options: SyncOptions, wait: bool },
     Build { feed: Option<FeedId>, wait: bool },
     Probe { files: Vec<PathBuf>, json: bool },
+    Check { feed: Option<FeedId>, json: bool },
 }
 
 /// Parses the command line; a clap error carries its own exit code and message.
@@ -190,6 +200,7 @@ where
             wait: !no_wait,
         },
         Subcommands::Probe { files, json } => Action::Probe { files, json },
+        Subcommands::Check { feed, json } => Action::Check { feed, json },
     };
     Ok(Command {
         root: args.root,

@@ -36,9 +36,9 @@ pub enum Error {
         source: serde_json::Error,
     },
     /// The generated feed could not be serialized.
-    #[error("failed to write the RSS of feed `{feed}`")]
+    #[error("failed to write the RSS of `{}`", path.display())]
     Rss {
-        feed: FeedId,
+        path: PathBuf,
         #[source]
         source: rss::Error,
     },

@@ -7,6 +7,7 @@
 
 pub mod atomic;
 pub mod catalog;
+pub mod check;
 pub mod cli;
 mod cmd;
 pub mod error;

@@ -2,7 +2,6 @@
 //! public URL. File names carry a hash of their content, so the bytes behind a published URL
 //! never change: a changed recording gets a new name (its GUID stays the same).
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -46,9 +45,14 @@ pub fn public_url(base: &Url, path: &Path) -> Url {
     url
 }
 
-/// Publishes a local file (such as cover art) under `media/<feed>/<stem>-<hash>.<ext>`,
-/// copying it only if that name does not exist yet. Returns the published path.
-pub fn publish_asset(root: &Path, feed: &FeedId, source: &Path) -> Result<PathBuf, Error> {
+/// Publishes a local file (cover art, a transcript) under `<dir>/<stem>-<hash>.<ext>`, copying
+/// it only if that name does not exist yet and `write` is set. Returns the published path.
+pub fn publish_asset(
+    root: &Path,
+    dir: &Path,
+    source: &Path,
+    write: bool,
+) -> Result<PathBuf, Error> {
     let full = root.join(source);
     let bytes = std::fs::read(&full).map_err(|err| Error::Read {
         path: source.to_owned(),
@@ -62,27 +66,11 @@ pub fn publish_asset(root: &Path, feed: &FeedId, source: &Path) -> Result<PathBu
         Some(ext) => format!("{stem}-{}.{}", &hash[..HASH_DIGITS], ext.to_string_lossy()),
         None => format!("{stem}-{}", &hash[..HASH_DIGITS]),
     };
-    let published = feed_dir(feed).join(name);
-    if !root.join(&published).is_file() {
+    let published = dir.join(name);
+    if write && !root.join(&published).is_file() {
         atomic::write(&root.join(&published), &bytes)?;
     }
     Ok(published)
-}
-
-/// Streams `reader` through SHA-256, returning the hex digest and the byte count.
-pub fn hash_reader(mut reader: impl Read) -> std::io::Result<(String, u64)> {
-    let mut hasher = Sha256::new();
-    let mut buffer = vec![0; 64 * 1024];
-    let mut total = 0;
-    loop {
-        let n = reader.read(&mut buffer)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buffer[..n]);
-        total += n as u64;
-    }
-    Ok((hex::encode(hasher.finalize()), total))
 }
 
 #[cfg(test)]

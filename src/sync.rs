@@ -5,14 +5,14 @@
 //! recording stays in the feed. Network and file I/O run on tokio; probing runs on the
 //! blocking pool.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::num::NonZeroUsize;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use futures_util::StreamExt;
 
 use crate::catalog::{Catalog, Episode, EpisodeId, Feed, FeedId, Source};
+use crate::feed::{Records, Written};
 use crate::fetch::download::Downloader;
 use crate::fetch::http::{Download, Request};
 use crate::fetch::partial::Partial;
@@ -120,21 +120,12 @@ impl EpisodeReport {
     }
 }
 
-/// One feed file written (or found already current).
-#[derive(Debug)]
-pub struct FeedOutput {
-    pub path: PathBuf,
-    pub changed: bool,
-    pub items: usize,
-    /// Episodes left out: they have no synced recording.
-    pub missing: Vec<EpisodeId>,
-}
-
 /// Everything a sync did.
 #[derive(Debug, Default)]
 pub struct Summary {
     pub episodes: Vec<EpisodeReport>,
-    pub feeds: Vec<FeedOutput>,
+    /// The feed files written afterwards.
+    pub written: Written,
 }
 
 impl Summary {
@@ -176,10 +167,8 @@ pub fn sync(
 ) -> Result<Summary, Error> {
     let feeds = select(catalog, options.feed.as_ref())?;
     let state = State::new(root);
-    let mut records: Vec<HashMap<EpisodeId, Record>> = feeds
-        .iter()
-        .map(|feed| state.load_feed(&feed.id))
-        .collect::<Result<_, _>>()?;
+    // Every feed's records: speaker feeds draw on all of them.
+    let mut records = load_records(&state, catalog)?;
     let context = Context {
         root,
         state: &state,
@@ -195,59 +184,44 @@ pub fn sync(
     let mut summary = Summary::default();
     let mut published = Vec::new();
     runtime.block_on(async {
-        let jobs = feeds.iter().enumerate().flat_map(|(index, feed)| {
-            let (records, context) = (&records[index], &context);
+        let jobs = feeds.iter().flat_map(|feed| {
+            let (records, context) = (records.get(&feed.id), &context);
             feed.episodes.iter().map(move |episode| async move {
-                let outcome = pull(context, feed, episode, records.get(&episode.id)).await;
-                (index, EpisodeReport::new(feed, episode, outcome))
+                let existing = records.and_then(|records| records.get(&episode.id));
+                EpisodeReport::new(feed, episode, pull(context, feed, episode, existing).await)
             })
         });
         let mut done = futures_util::stream::iter(jobs).buffer_unordered(options.jobs.get());
-        while let Some((index, episode_report)) = done.next().await {
+        while let Some(episode_report) = done.next().await {
             report(&episode_report);
             if let Some(record) = &episode_report.record {
-                published.push((index, episode_report.episode.clone(), record.clone()));
+                let key = (episode_report.feed.clone(), episode_report.episode.clone());
+                published.push((key, record.clone()));
             }
             summary.episodes.push(episode_report);
         }
     });
-    for (index, episode, record) in published {
-        records[index].insert(episode, record);
+    for ((feed, episode), record) in published {
+        records.entry(feed).or_default().insert(episode, record);
     }
-    for (feed, records) in feeds.iter().zip(&records) {
-        summary
-            .feeds
-            .push(write_feed(root, catalog, feed, records)?);
-    }
+    summary.written = feed::write(root, catalog, &records, &feeds)?;
     Ok(summary)
 }
 
-/// Writes the selected feeds from the catalog and the sync state alone.
-pub fn build(
-    root: &Path,
-    catalog: &Catalog,
-    feed: Option<&FeedId>,
-) -> Result<Vec<FeedOutput>, Error> {
-    let state = State::new(root);
-    select(catalog, feed)?
-        .into_iter()
-        .map(|feed| write_feed(root, catalog, feed, &state.load_feed(&feed.id)?))
-        .collect()
+/// Writes the selected feeds (and every speaker feed) from the catalog and the sync state.
+pub fn build(root: &Path, catalog: &Catalog, feed: Option<&FeedId>) -> Result<Written, Error> {
+    let feeds = select(catalog, feed)?;
+    let records = load_records(&State::new(root), catalog)?;
+    feed::write(root, catalog, &records, &feeds)
 }
 
-fn write_feed(
-    root: &Path,
-    catalog: &Catalog,
-    feed: &Feed,
-    records: &HashMap<EpisodeId, Record>,
-) -> Result<FeedOutput, Error> {
-    let (rendered, changed) = feed::write(root, catalog, feed, records)?;
-    Ok(FeedOutput {
-        path: feed.xml_path(),
-        changed,
-        items: feed.episodes.len() - rendered.missing.len(),
-        missing: rendered.missing,
-    })
+/// The sync records of every feed of the catalog.
+pub fn load_records(state: &State, catalog: &Catalog) -> Result<Records, Error> {
+    catalog
+        .feeds
+        .iter()
+        .map(|feed| Ok((feed.id.clone(), state.load_feed(&feed.id)?)))
+        .collect()
 }
 
 struct Context<'a> {

@@ -51,6 +51,8 @@ pub fn check(
     let chapters = checker.optional(table.chapters.as_ref(), chapters);
     let episode_type = checker.optional(table.episode_type.as_ref(), episode_type);
     let soundbite = checker.optional(table.soundbite.as_ref(), soundbite);
+    let season = checker.optional(table.season.as_ref(), |c, v| positive(c, v, "season"));
+    let number = checker.optional(table.number.as_ref(), |c, v| positive(c, v, "number"));
     let image = checker.optional(table.image.as_ref(), |c, v| c.source(v, "image", true));
     let (id, event, published) = (id?, event?, published?);
     let Some(published) = published.or(event.as_ref().map(|e| e.date)) else {
@@ -73,8 +75,8 @@ pub fn check(
         chapters: chapters?,
         image: image?,
         explicit: table.explicit.unwrap_or(false),
-        season: table.season.as_ref().map(|v| *v.get_ref()),
-        number: table.number.as_ref().map(|v| *v.get_ref()),
+        season: season?,
+        number: number?,
         episode_type: episode_type?.unwrap_or("full"),
         soundbite: soundbite?,
         line: checker.line(spanned.span().start),
@@ -140,6 +142,14 @@ fn soundbite(c: &mut Checker<'_>, v: &Spanned<RawSoundbite>) -> Option<Soundbite
         duration: bite.duration,
         title: bite.title.clone(),
     })
+}
+
+/// `season` and `number`: Apple wants them 1 or more.
+fn positive(c: &mut Checker<'_>, v: &Spanned<u32>, what: &str) -> Option<u32> {
+    match *v.get_ref() {
+        0 => c.error(v.span(), format!("`{what}` must be 1 or more")),
+        n => Some(n),
+    }
 }
 
 /// Speaker credits (`speakers` of an episode, `persons` of a feed), each with its role.

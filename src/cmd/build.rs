@@ -6,19 +6,23 @@ use anyhow::Result;
 
 use crate::Outcome;
 use crate::catalog::{self, FeedId};
-use crate::sync::{FeedOutput, build};
+use crate::feed::Written;
+use crate::sync::build;
 
 pub fn run(root: &Path, feed: Option<&FeedId>, wait: bool, quiet: bool) -> Result<Outcome> {
     let catalog = catalog::load(root)?;
     let _lock = super::lock(root, wait)?;
-    let feeds = build(root, &catalog, feed)?;
-    print_feeds(&feeds, quiet);
+    let written = build(root, &catalog, feed)?;
+    print_feeds(&written, quiet);
     Ok(Outcome::Success)
 }
 
 /// One line per feed file, and a warning per episode left out of it.
-pub fn print_feeds(feeds: &[FeedOutput], quiet: bool) {
-    for feed in feeds {
+pub fn print_feeds(written: &Written, quiet: bool) {
+    for warning in &written.warnings {
+        eprintln!("archive: warning: {warning}");
+    }
+    for feed in &written.feeds {
         for episode in &feed.missing {
             eprintln!(
                 "archive: warning: episode `{episode}` is left out of `{}`: it has no synced recording yet",
@@ -27,11 +31,9 @@ pub fn print_feeds(feeds: &[FeedOutput], quiet: bool) {
         }
         if !quiet {
             let verb = if feed.changed { "wrote" } else { "unchanged" };
-            eprintln!(
-                "{verb:>10} {} ({} episodes)",
-                feed.path.display(),
-                feed.items
-            );
+            let plural = if feed.items == 1 { "" } else { "s" };
+            let path = feed.path.display();
+            eprintln!("{verb:>10} {path} ({} episode{plural})", feed.items);
         }
     }
 }

@@ -1,6 +1,7 @@
 //! One thin function per subcommand: open the archive, set options, run the core.
 
 mod build;
+mod check;
 mod probe;
 mod report;
 mod sync;
@@ -28,5 +29,6 @@ pub fn run(command: Command) -> Result<Outcome> {
         Action::Sync { options, wait } => sync::run(&command.root, &options, wait, quiet),
         Action::Build { feed, wait } => build::run(&command.root, feed.as_ref(), wait, quiet),
         Action::Probe { files, json } => probe::run(&files, json),
+        Action::Check { feed, json } => check::run(&command.root, feed.as_ref(), json),
     }
 }

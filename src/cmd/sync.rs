@@ -28,7 +28,7 @@ pub fn run(root: &Path, options: &SyncOptions, wait: bool, quiet: bool) -> Resul
         reporter.finished(report);
     })?;
     reporter.clear();
-    print_feeds(&summary.feeds, quiet);
+    print_feeds(&summary.written, quiet);
     let failed = summary.failures().count();
     if !quiet {
         eprintln!(

@@ -1,14 +1,19 @@
-//! The `<channel>`: what Apple Podcasts requires, plus `podcast:guid`, `podcast:locked` and
-//! `atom:link rel="self"`.
+//! The `<channel>`: what Apple Podcasts requires, plus `podcast:guid`, `podcast:locked`,
+//! channel-level `podcast:person`s and `atom:link rel="self"`.
 
 use rss::extension::ExtensionMap;
 use rss::extension::itunes::{ITunesCategory, ITunesChannelExtension, ITunesOwner};
 use rss::{Channel, Image, Item};
 
-use super::Assets;
+use super::assets::Assets;
+use super::document::Document;
 use super::namespace::{self, element};
+use super::text::{clean, cut};
 use crate::Error;
-use crate::catalog::{Category, Feed};
+use crate::catalog::{Catalog, Category};
+
+/// Apple's limit for descriptions, in bytes.
+pub const DESCRIPTION_LIMIT: usize = 4000;
 
 /// The namespace of `podcast:guid` UUIDs, fixed by the Podcasting 2.0 specification.
 const PODCAST_GUID_NAMESPACE: uuid::Uuid = uuid::uuid!("ead4c236-bf58-58c6-a2c6-a6b28d128cb6");
@@ -24,64 +29,75 @@ pub fn podcast_guid(feed_url: &str) -> uuid::Uuid {
     )
 }
 
-/// Builds the channel around `items` (already in feed order).
-pub(super) fn build(feed: &Feed, items: Vec<Item>, assets: &Assets<'_>) -> Result<Channel, Error> {
-    let meta = &feed.channel;
-    let feed_url = feed.xml_url();
-    let link = meta.link.as_ref().unwrap_or(&meta.public_url).to_string();
-    let image = meta
+/// Builds the channel of `document` around `items` (already in feed order).
+pub(super) fn build(
+    catalog: &Catalog,
+    document: &Document<'_>,
+    items: Vec<Item>,
+    assets: &Assets<'_>,
+) -> Result<Channel, Error> {
+    let info = &document.channel;
+    let image = info
         .image
-        .as_ref()
-        .map(|image| assets.url(image))
+        .map(|image| assets.url(image, &info.place))
         .transpose()?;
+    let title = clean(&info.title);
 
     let mut channel = Channel::default();
     channel.set_namespaces(namespace::declarations());
-    channel.set_title(meta.title.clone());
-    channel.set_link(link.clone());
-    channel.set_description(meta.description.clone());
-    channel.set_language(meta.language.clone());
+    channel.set_title(title.clone());
+    channel.set_link(info.link.clone());
+    channel.set_description(cut(&clean(&info.description), DESCRIPTION_LIMIT));
+    channel.set_language(info.language.to_owned());
     channel.set_generator("speech-archive".to_owned());
     // The newest episode's date, so that the same inputs give the same bytes.
     channel.set_pub_date(items.first().and_then(|item| item.pub_date.clone()));
     if let Some(url) = &image {
         let mut rss_image = Image::default();
         rss_image.set_url(url.to_string());
-        rss_image.set_title(meta.title.clone());
-        rss_image.set_link(link);
+        rss_image.set_title(title);
+        rss_image.set_link(info.link.clone());
         channel.set_image(rss_image);
     }
-
     let itunes = ITunesChannelExtension {
-        author: meta.author.clone(),
+        author: info.author.as_deref().map(clean),
         image: image.map(|url| url.to_string()),
-        explicit: Some(meta.explicit.to_string()),
+        explicit: Some(info.explicit.to_string()),
         r#type: Some("episodic".to_owned()),
-        owner: meta.owner.as_ref().map(|owner| ITunesOwner {
-            name: Some(owner.name.clone()),
+        owner: info.owner.map(|owner| ITunesOwner {
+            name: Some(clean(&owner.name)),
             email: Some(owner.email.clone()),
         }),
-        categories: meta.categories.iter().map(itunes_category).collect(),
+        categories: info.categories.iter().map(itunes_category).collect(),
         ..ITunesChannelExtension::default()
     };
     channel.set_itunes_ext(itunes);
+    channel.set_extensions(extensions(catalog, document, assets)?);
+    channel.set_items(items);
+    Ok(channel)
+}
 
+fn extensions(
+    catalog: &Catalog,
+    document: &Document<'_>,
+    assets: &Assets<'_>,
+) -> Result<ExtensionMap, Error> {
+    let info = &document.channel;
     let mut extensions = ExtensionMap::default();
     let self_link = [
-        ("href", feed_url.as_str()),
+        ("href", document.url.as_str()),
         ("rel", "self"),
         ("type", "application/rss+xml"),
     ];
     namespace::push(&mut extensions, element("atom", "link", &self_link, None));
-    let guid = podcast_guid(feed_url.as_str()).to_string();
+    let guid = podcast_guid(document.guid_url.as_str()).to_string();
     namespace::push(
         &mut extensions,
         element("podcast", "guid", &[], Some(&guid)),
     );
-    let locked = if meta.locked { "yes" } else { "no" };
-    let owner: Vec<(&str, &str)> = meta
+    let locked = if info.locked { "yes" } else { "no" };
+    let owner: Vec<(&str, &str)> = info
         .owner
-        .as_ref()
         .map(|owner| ("owner", owner.email.as_str()))
         .into_iter()
         .collect();
@@ -89,9 +105,12 @@ pub(super) fn build(feed: &Feed, items: Vec<Item>, assets: &Assets<'_>) -> Resul
         &mut extensions,
         element("podcast", "locked", &owner, Some(locked)),
     );
-    channel.set_extensions(extensions);
-    channel.set_items(items);
-    Ok(channel)
+    for credit in &info.persons {
+        if let Some(person) = super::item::person(catalog, credit, &info.place, assets)? {
+            namespace::push(&mut extensions, person);
+        }
+    }
+    Ok(extensions)
 }
 
 fn itunes_category(category: &Category) -> ITunesCategory {

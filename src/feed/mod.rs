@@ -1,107 +1,109 @@
-//! Writing a feed's RSS 2.0 from the catalog and the sync state, with the `rss` crate.
+//! Writing RSS 2.0 from the catalog and the sync state, with the `rss` crate: one document per
+//! catalog feed (two with `limit`) and one per speaker ([`document`]).
 //!
 //! The output depends only on its inputs: no "now", items in a fixed order, maps sorted. The
-//! same catalog and media give a byte-identical file.
+//! same catalog and media give byte-identical files, and a file whose bytes would not change
+//! is not rewritten.
 
+mod assets;
 mod channel;
+pub mod document;
 mod item;
 mod namespace;
+pub mod text;
 
-use std::cell::RefCell;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use url::Url;
+pub use assets::{Assets, Place};
+pub use channel::{DESCRIPTION_LIMIT, podcast_guid};
+pub use document::{Document, DocumentKind, Records};
 
-use crate::catalog::{Catalog, EpisodeId, Feed, Source};
-use crate::media;
-use crate::state::Record;
+use crate::catalog::{Catalog, EpisodeId, Feed};
 use crate::{Error, atomic};
 
-/// A feed rendered to XML, with what it had to leave out.
+/// One feed file written (or found already current).
 #[derive(Debug)]
-pub struct Rendered {
-    pub xml: String,
-    /// Episodes left out because they have no synced recording yet.
+pub struct FeedOutput {
+    pub path: PathBuf,
+    pub changed: bool,
+    pub items: usize,
+    /// Episodes left out: they have no synced recording.
     pub missing: Vec<EpisodeId>,
 }
 
-/// Renders `feed` to RSS. Local images are published into `media/` on the way.
+/// What writing the feeds did, and what it could not do.
+#[derive(Debug, Default)]
+pub struct Written {
+    pub feeds: Vec<FeedOutput>,
+    pub warnings: Vec<String>,
+}
+
+/// Renders one document to XML. Local assets are published on the way if `assets` says so.
 pub fn render(
-    root: &Path,
     catalog: &Catalog,
-    feed: &Feed,
-    records: &HashMap<EpisodeId, Record>,
-) -> Result<Rendered, Error> {
-    let assets = Assets::new(root, feed);
-    let mut items = Vec::new();
-    let mut missing = Vec::new();
-    let mut episodes: Vec<_> = feed.episodes.iter().enumerate().collect();
-    // Newest first; the catalog order breaks ties.
-    episodes.sort_by(|(ia, a), (ib, b)| b.published.cmp(&a.published).then(ia.cmp(ib)));
-    for (_, episode) in episodes {
-        match records.get(&episode.id) {
-            Some(record) => items.push(item::build(catalog, feed, episode, record, &assets)?),
-            None => missing.push(episode.id.clone()),
-        }
-    }
-    let channel = channel::build(feed, items, &assets)?;
+    document: &Document<'_>,
+    assets: &Assets<'_>,
+) -> Result<String, Error> {
+    let items = document
+        .entries
+        .iter()
+        .map(|entry| item::build(catalog, entry, assets))
+        .collect::<Result<Vec<_>, _>>()?;
+    let channel = channel::build(catalog, document, items, assets)?;
     let body = channel
         .pretty_write_to(Vec::new(), b' ', 2)
         .map_err(|source| Error::Rss {
-            feed: feed.id.clone(),
+            path: document.path.clone(),
             source,
         })?;
     // quick-xml writes only valid UTF-8 (with its own XML declaration).
     let mut xml = String::from_utf8_lossy(&body).into_owned();
     xml.push('\n');
-    Ok(Rendered { xml, missing })
+    Ok(xml)
 }
 
-/// Renders `feed` and writes `feeds/<id>.xml` if it changed; returns whether it wrote.
+/// The documents of `feeds` and of every speaker, with a warning if speaker feeds are off.
+pub fn documents<'a>(
+    catalog: &'a Catalog,
+    records: &'a Records,
+    feeds: &[&'a Feed],
+) -> (Vec<Document<'a>>, Vec<String>) {
+    let mut documents: Vec<Document<'a>> = feeds
+        .iter()
+        .flat_map(|feed| document::feed_documents(feed, records))
+        .collect();
+    let mut warnings = Vec::new();
+    match document::speaker_documents(catalog, records) {
+        Ok(speakers) => documents.extend(speakers),
+        Err(why) => warnings.push(format!("no speaker feeds: {why}")),
+    }
+    (documents, warnings)
+}
+
+/// Writes the documents of `feeds` and every speaker feed, each only if its bytes changed.
 pub fn write(
     root: &Path,
     catalog: &Catalog,
-    feed: &Feed,
-    records: &HashMap<EpisodeId, Record>,
-) -> Result<(Rendered, bool), Error> {
-    let rendered = render(root, catalog, feed, records)?;
-    let changed = atomic::write_if_changed(&root.join(feed.xml_path()), rendered.xml.as_bytes())?;
-    Ok((rendered, changed))
-}
-
-/// Resolves the public URL of images and other files a feed refers to, publishing each local
-/// file once per render however many items use it.
-struct Assets<'a> {
-    root: &'a Path,
-    feed: &'a Feed,
-    published: RefCell<HashMap<PathBuf, Url>>,
-}
-
-impl<'a> Assets<'a> {
-    fn new(root: &'a Path, feed: &'a Feed) -> Self {
-        Self {
-            root,
-            feed,
-            published: RefCell::default(),
-        }
+    records: &Records,
+    feeds: &[&Feed],
+) -> Result<Written, Error> {
+    let assets = Assets::new(root, true);
+    let (documents, warnings) = documents(catalog, records, feeds);
+    let mut written = Written {
+        feeds: Vec::new(),
+        warnings,
+    };
+    for document in &documents {
+        let xml = render(catalog, document, &assets)?;
+        let changed = atomic::write_if_changed(&root.join(&document.path), xml.as_bytes())?;
+        written.feeds.push(FeedOutput {
+            path: document.path.clone(),
+            changed,
+            items: document.entries.len(),
+            missing: document.missing.clone(),
+        });
     }
-
-    fn url(&self, source: &Source) -> Result<Url, Error> {
-        let path = match source {
-            Source::Remote(url) => return Ok(url.clone()),
-            Source::Local(path) => path,
-        };
-        if let Some(url) = self.published.borrow().get(path) {
-            return Ok(url.clone());
-        }
-        let published = media::publish_asset(self.root, &self.feed.id, path)?;
-        let url = media::public_url(&self.feed.channel.public_url, &published);
-        self.published
-            .borrow_mut()
-            .insert(path.clone(), url.clone());
-        Ok(url)
-    }
+    Ok(written)
 }
 
 /// `H:MM:SS` (or `M:SS`) for a number of seconds.

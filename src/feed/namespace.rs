@@ -1,22 +1,35 @@
 //! The XML namespaces the feed declares, and helpers for elements outside the rss crate's own.
+//!
+//! The Podcasting 2.0 namespace is declared under its GitHub URI with the `podcast` prefix:
+//! gPodder's podcastparser recognises only that URI, Podcast Index's parser (partytime) matches
+//! the `podcast:` prefix, and `AntennaPod` accepts both URIs. `tests/integration/clients.rs`
+//! proves it with the first two.
 
 use std::collections::BTreeMap;
 
 use rss::extension::{Extension, ExtensionMap};
 
-/// The Podcasting 2.0 namespace URI.
-pub const PODCAST: &str = "https://podcastindex.org/namespace/1.0";
+/// The Podcasting 2.0 namespace URI that every client we test reads.
+pub const PODCAST: &str =
+    "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md";
 /// The Atom namespace, for `atom:link rel="self"`.
 pub const ATOM: &str = "http://www.w3.org/2005/Atom";
+/// The content module, for `content:encoded`.
+pub const CONTENT: &str = "http://purl.org/rss/1.0/modules/content/";
 /// The iTunes namespace.
 pub const ITUNES: &str = "http://www.itunes.com/dtds/podcast-1.0.dtd";
 
 /// The namespace declarations of the `<rss>` element.
 pub fn declarations() -> BTreeMap<String, String> {
-    [("atom", ATOM), ("itunes", ITUNES), ("podcast", PODCAST)]
-        .into_iter()
-        .map(|(prefix, uri)| (prefix.to_owned(), uri.to_owned()))
-        .collect()
+    [
+        ("atom", ATOM),
+        ("content", CONTENT),
+        ("itunes", ITUNES),
+        ("podcast", PODCAST),
+    ]
+    .into_iter()
+    .map(|(prefix, uri)| (prefix.to_owned(), uri.to_owned()))
+    .collect()
 }
 
 /// An element `prefix:name` with attributes and optional text.

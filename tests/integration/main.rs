@@ -2,6 +2,7 @@
 //! loopback HTTP server and the audio fixtures of `tests/fixtures/audio`.
 
 mod cli;
+mod clients;
 mod crash;
 mod example;
 mod probe;

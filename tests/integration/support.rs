@@ -37,7 +37,8 @@ pub fn example_archive() -> TempDir {
         for entry in std::fs::read_dir(repo().join(sub)).unwrap() {
             let path = entry.unwrap().path();
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            if path.extension().is_none_or(|ext| ext != "xml") {
+            // Generated feeds (`*.xml`, `feeds/speakers/`) are not part of the example.
+            if path.is_file() && path.extension().is_none_or(|ext| ext != "xml") {
                 std::fs::copy(&path, dir.path().join(sub).join(name)).unwrap();
             }
         }

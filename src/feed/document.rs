@@ -1,0 +1,272 @@
+//! Which feed documents an archive publishes, and what goes into each: one per catalog feed
+//! (two with `limit`: the newest items, and the full archive), and one per speaker with every
+//! speech of that speaker across all feeds, under the same GUIDs.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use url::Url;
+
+use super::assets::Place;
+use crate::catalog::{
+    Catalog, Category, Credit, Episode, EpisodeId, Feed, FeedId, Owner, Source, Speaker, SpeakerId,
+};
+use crate::media;
+use crate::state::Record;
+
+/// The sync records of every feed, by feed and episode.
+pub type Records = HashMap<FeedId, HashMap<EpisodeId, Record>>;
+
+/// What a document publishes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DocumentKind {
+    /// A catalog feed: all of it, or its newest `limit` items.
+    Feed { id: FeedId, full: bool },
+    /// Every speech of one speaker.
+    Speaker(SpeakerId),
+}
+
+/// One RSS file to write.
+pub struct Document<'a> {
+    pub kind: DocumentKind,
+    /// Relative to the archive root: `feeds/<id>.xml`, `feeds/<id>.full.xml`,
+    /// `feeds/speakers/<speaker-id>.xml`.
+    pub path: PathBuf,
+    /// Its public URL, for `atom:link rel="self"`.
+    pub url: Url,
+    /// The URL its `podcast:guid` derives from (the main feed's, for a full archive).
+    pub guid_url: Url,
+    pub channel: ChannelInfo<'a>,
+    /// Items, newest first.
+    pub entries: Vec<Entry<'a>>,
+    /// Catalog episodes left out because they have no synced recording.
+    pub missing: Vec<EpisodeId>,
+}
+
+/// Channel metadata of a document.
+pub struct ChannelInfo<'a> {
+    pub title: String,
+    pub description: String,
+    pub language: &'a str,
+    pub link: String,
+    pub author: Option<String>,
+    pub owner: Option<&'a Owner>,
+    pub image: Option<&'a Source>,
+    pub categories: &'a [Category],
+    pub explicit: bool,
+    pub locked: bool,
+    pub persons: Vec<Credit>,
+    /// Where the channel's own local files (its image) are published.
+    pub place: Place,
+}
+
+/// One item: an episode of a feed, as synced.
+#[derive(Clone, Copy)]
+pub struct Entry<'a> {
+    pub feed: &'a Feed,
+    pub episode: &'a Episode,
+    pub record: &'a Record,
+}
+
+impl Entry<'_> {
+    /// Where the item's local files are published: beside its feed's media.
+    pub fn place(&self) -> Place {
+        feed_place(self.feed)
+    }
+}
+
+/// The place of a catalog feed's files.
+pub fn feed_place(feed: &Feed) -> Place {
+    Place {
+        dir: media::feed_dir(&feed.id),
+        base: feed.channel.public_url.clone(),
+    }
+}
+
+/// The documents of the given catalog feeds.
+pub fn feed_documents<'a>(feed: &'a Feed, records: &'a Records) -> Vec<Document<'a>> {
+    let records = records.get(&feed.id);
+    let mut entries = Vec::new();
+    let mut missing = Vec::new();
+    for episode in newest_first(feed.episodes.iter()) {
+        match records.and_then(|records| records.get(&episode.id)) {
+            Some(record) => entries.push(Entry {
+                feed,
+                episode,
+                record,
+            }),
+            None => missing.push(episode.id.clone()),
+        }
+    }
+    let meta = &feed.channel;
+    let url = feed.xml_url();
+    let channel = || ChannelInfo {
+        title: meta.title.clone(),
+        description: meta.description.clone(),
+        language: &meta.language,
+        link: meta.link.as_ref().unwrap_or(&meta.public_url).to_string(),
+        author: meta.author.clone(),
+        owner: meta.owner.as_ref(),
+        image: meta.image.as_ref(),
+        categories: &meta.categories,
+        explicit: meta.explicit,
+        locked: meta.locked,
+        persons: meta.persons.clone(),
+        place: feed_place(feed),
+    };
+    let Some(limit) = meta.limit.filter(|&limit| limit < entries.len()) else {
+        return vec![Document {
+            kind: DocumentKind::Feed {
+                id: feed.id.clone(),
+                full: true,
+            },
+            path: feed.xml_path(),
+            guid_url: url.clone(),
+            url,
+            channel: channel(),
+            entries,
+            missing,
+        }];
+    };
+    let full_path = Path::new("feeds").join(format!("{}.full.xml", feed.id));
+    let full = Document {
+        kind: DocumentKind::Feed {
+            id: feed.id.clone(),
+            full: true,
+        },
+        url: media::public_url(&meta.public_url, &full_path),
+        path: full_path,
+        guid_url: url.clone(),
+        channel: channel(),
+        entries: entries.clone(),
+        missing: Vec::new(),
+    };
+    entries.truncate(limit);
+    let newest = Document {
+        kind: DocumentKind::Feed {
+            id: feed.id.clone(),
+            full: false,
+        },
+        path: feed.xml_path(),
+        guid_url: url.clone(),
+        url,
+        channel: channel(),
+        entries,
+        missing,
+    };
+    vec![newest, full]
+}
+
+/// One document per speaker who has a feed of their own, or a reason why there are none.
+pub fn speaker_documents<'a>(
+    catalog: &'a Catalog,
+    records: &'a Records,
+) -> Result<Vec<Document<'a>>, String> {
+    if !catalog.speaker_feeds.enabled || catalog.feeds.is_empty() {
+        return Ok(Vec::new());
+    }
+    let base = match &catalog.speaker_feeds.public_url {
+        Some(url) => url.clone(),
+        None => common_public_url(catalog).ok_or(
+            "the feeds have different `public_url`s, so the speaker feeds have none: set `public_url` in `[speaker_feeds]` of `feeds/speakers.toml`",
+        )?,
+    };
+    Ok(catalog
+        .speakers
+        .values()
+        .filter(|speaker| speaker.feed)
+        .filter_map(|speaker| speaker_document(catalog, records, speaker, &base))
+        .collect())
+}
+
+fn speaker_document<'a>(
+    catalog: &'a Catalog,
+    records: &'a Records,
+    speaker: &'a Speaker,
+    base: &Url,
+) -> Option<Document<'a>> {
+    let credited = |episode: &&Episode| episode.credits.iter().any(|c| c.speaker == speaker.id);
+    // The speaker's first feed (by id) lends its language, owner, categories and artwork.
+    let home = catalog
+        .feeds
+        .iter()
+        .find(|feed| feed.episodes.iter().any(|e| credited(&e)))?;
+    let mut entries = Vec::new();
+    for feed in &catalog.feeds {
+        let Some(feed_records) = records.get(&feed.id) else {
+            continue;
+        };
+        for episode in feed.episodes.iter().filter(credited) {
+            if let Some(record) = feed_records.get(&episode.id) {
+                entries.push(Entry {
+                    feed,
+                    episode,
+                    record,
+                });
+            }
+        }
+    }
+    entries.sort_by_key(|entry| std::cmp::Reverse(entry.episode.published));
+    let path = Path::new("feeds/speakers").join(format!("{}.xml", speaker.id));
+    let url = media::public_url(base, &path);
+    let meta = &home.channel;
+    let who = match &speaker.title {
+        Some(title) => format!("{}, {title}", speaker.name),
+        None => speaker.name.clone(),
+    };
+    let channel = ChannelInfo {
+        title: format!("Speeches by {}", speaker.name),
+        description: speaker
+            .bio
+            .clone()
+            .unwrap_or_else(|| format!("Every speech by {who} in the archive.")),
+        language: &meta.language,
+        link: speaker
+            .href
+            .as_ref()
+            .or(meta.link.as_ref())
+            .unwrap_or(base)
+            .to_string(),
+        author: Some(speaker.name.clone()),
+        owner: meta.owner.as_ref(),
+        image: speaker.image.as_ref().or(meta.image.as_ref()),
+        categories: &meta.categories,
+        explicit: meta.explicit,
+        locked: meta.locked,
+        persons: vec![Credit {
+            speaker: speaker.id.clone(),
+            role: speaker.role,
+            group: speaker.group,
+        }],
+        place: Place {
+            dir: Path::new(media::MEDIA_DIR).join("speakers"),
+            base: base.clone(),
+        },
+    };
+    Some(Document {
+        kind: DocumentKind::Speaker(speaker.id.clone()),
+        path,
+        guid_url: url.clone(),
+        url,
+        channel,
+        entries,
+        missing: Vec::new(),
+    })
+}
+
+/// The public URL every feed shares, if they share one.
+fn common_public_url(catalog: &Catalog) -> Option<Url> {
+    let first = &catalog.feeds.first()?.channel.public_url;
+    catalog
+        .feeds
+        .iter()
+        .all(|feed| &feed.channel.public_url == first)
+        .then(|| first.clone())
+}
+
+/// Episodes newest first; the catalog order breaks ties.
+fn newest_first<'a>(episodes: impl Iterator<Item = &'a Episode>) -> Vec<&'a Episode> {
+    let mut sorted: Vec<_> = episodes.collect();
+    sorted.sort_by_key(|episode| std::cmp::Reverse(episode.published));
+    sorted
+}

@@ -1,0 +1,103 @@
+//! Text as it goes into the feed: stripped of what XML 1.0 forbids, cut to length, escaped
+//! for HTML.
+
+/// Removes the characters XML 1.0 does not allow: controls other than tab, LF and CR,
+/// surrogates, U+FFFE and U+FFFF.
+pub fn clean(text: &str) -> String {
+    text.chars()
+        .filter(|&c| {
+            matches!(c, '\t' | '\n' | '\r')
+                || ('\u{20}'..='\u{D7FF}').contains(&c)
+                || ('\u{E000}'..='\u{FFFD}').contains(&c)
+                || c >= '\u{10000}'
+        })
+        .collect()
+}
+
+/// `text` if it fits in `max` bytes; otherwise cut at the last word boundary that leaves room
+/// for an ellipsis, with the ellipsis.
+pub fn cut(text: &str, max: usize) -> String {
+    const ELLIPSIS: &str = "…";
+    if text.len() <= max {
+        return text.to_owned();
+    }
+    let mut end = max.saturating_sub(ELLIPSIS.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &text[..end];
+    let head = match head.rfind(char::is_whitespace) {
+        Some(space) if space > 0 => &head[..space],
+        _ => head,
+    };
+    format!("{}{ELLIPSIS}", head.trim_end())
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+/// Plain text as HTML paragraphs: blank lines separate paragraphs, single line breaks stay.
+pub fn paragraphs(text: &str) -> String {
+    text.split("\n\n")
+        .map(str::trim)
+        .filter(|paragraph| !paragraph.is_empty())
+        .map(|paragraph| {
+            let lines: Vec<String> = paragraph
+                .lines()
+                .map(|line| escape_html(line.trim()))
+                .collect();
+            format!("<p>{}</p>", lines.join("<br>"))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_strips_what_xml_forbids() {
+        assert_eq!(
+            clean("a\u{0}b\u{8}c\u{B}\u{C}d\u{1F}e\u{FFFE}\u{FFFF}f\tg\nh"),
+            "abcdef\tg\nh"
+        );
+        assert_eq!(clean("مریم 🎙"), "مریم 🎙");
+    }
+
+    #[test]
+    fn cut_keeps_words_whole_and_stays_within_the_limit() {
+        assert_eq!(cut("short", 4000), "short");
+        let cut_text = cut("one two three four", 12);
+        assert_eq!(cut_text, "one two…");
+        assert!(cut_text.len() <= 12);
+        let persian = "مریم رجوی ".repeat(500);
+        let cut_persian = cut(&persian, 4000);
+        assert!(cut_persian.len() <= 4000 && cut_persian.ends_with("رجوی…"));
+    }
+
+    #[test]
+    fn html_is_escaped_and_paragraphs_kept() {
+        assert_eq!(
+            escape_html(r#"<a href="x">&'"#),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+        assert_eq!(
+            paragraphs("a & b\nc\n\n d "),
+            "<p>a &amp; b<br>c</p>\n<p>d</p>"
+        );
+    }
+}
