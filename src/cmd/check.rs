@@ -28,7 +28,10 @@ pub fn run(root: &Path, feed: Option<&FeedId>, json: bool) -> Result<Outcome> {
         eprintln!("check: {errors} errors, {warnings} warnings");
     }
     if errors > 0 {
-        anyhow::bail!("the feeds have {errors} problems that apps or directories reject");
+        let plural = if errors == 1 { "" } else { "s" };
+        anyhow::bail!(
+            "check found {errors} error{plural}: apps or directories would reject or mishandle the feeds"
+        );
     }
     Ok(Outcome::Success)
 }

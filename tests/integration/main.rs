@@ -1,6 +1,7 @@
 //! Integration tests: they drive the real `archive` binary on temp archives, against a
 //! loopback HTTP server and the audio fixtures of `tests/fixtures/audio`.
 
+mod check;
 mod cli;
 mod clients;
 mod crash;
