@@ -366,6 +366,16 @@ fn every_client_reads_a_stress_feed_of_500_hostile_items() {
             .filter(|c| !matches!(c, '\u{7}' | '\u{B}' | '\u{C}' | '\u{1B}'))
             .collect();
         assert_eq!(item.title(), Some(clean.as_str()));
+        // So does the excerpt, `]]>` and all, in the CDATA of the description.
+        let excerpt: String = hostile(n + 1)
+            .chars()
+            .filter(|c| !matches!(c, '\u{7}' | '\u{B}' | '\u{C}' | '\u{1B}'))
+            .collect();
+        assert!(
+            item.description().unwrap().contains(&excerpt),
+            "{:?}",
+            item.description()
+        );
     }
     assert_every_client_sees(&feed);
     assert_every_client_sees(&root.join("feeds/speakers/guest.xml"));

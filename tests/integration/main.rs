@@ -6,6 +6,7 @@ mod cli;
 mod clients;
 mod crash;
 mod example;
+mod feeds;
 mod probe;
 mod reliability;
 mod server;

@@ -1,0 +1,162 @@
+//! What the feeds carry beyond the basics: `limit` and the full archive, speaker feeds across
+//! catalog feeds, and the switches that turn speaker feeds off.
+
+use crate::support::{FEED_HEAD, archive_with, episode, fixture, parse_feed, sync, write};
+
+fn with_recording(dir: &std::path::Path) {
+    std::fs::create_dir_all(dir.join("recordings")).unwrap();
+    std::fs::copy(fixture("mp3-cbr-xing.mp3"), dir.join("recordings/a.mp3")).unwrap();
+}
+
+fn dated(id: &str, day: u32) -> String {
+    format!(
+        "{}published = 2020-11-{day:02}T18:00:00Z\n",
+        episode(id, "recordings/a.mp3")
+    )
+}
+
+fn guids(channel: &rss::Channel) -> Vec<String> {
+    channel
+        .items()
+        .iter()
+        .map(|item| item.guid().unwrap().value().to_owned())
+        .collect()
+}
+
+fn podcast_guid(channel: &rss::Channel) -> String {
+    channel.extensions()["podcast"]["guid"][0]
+        .value()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn limit_keeps_the_newest_items_and_the_full_archive_keeps_all() {
+    let dir = archive_with("");
+    with_recording(dir.path());
+    let head = FEED_HEAD.replace("language = \"en\"", "language = \"en\"\nlimit = 2");
+    let episodes = dated("old", 1) + &dated("newest", 3) + &dated("middle", 2);
+    write(dir.path(), "feeds/talks.toml", &format!("{head}{episodes}"));
+    sync(dir.path()).assert().code(0);
+    let newest = parse_feed(dir.path(), "talks");
+    let full = parse_feed(dir.path(), "talks.full");
+    let titles = |channel: &rss::Channel| -> Vec<String> {
+        channel
+            .items()
+            .iter()
+            .map(|item| item.title().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(titles(&newest), ["Speech newest", "Speech middle"]);
+    assert_eq!(
+        titles(&full),
+        ["Speech newest", "Speech middle", "Speech old"]
+    );
+    assert_eq!(guids(&full)[..2], guids(&newest)[..]);
+    assert_eq!(
+        podcast_guid(&full),
+        podcast_guid(&newest),
+        "one podcast, two documents"
+    );
+    let self_link =
+        |channel: &rss::Channel| channel.extensions()["atom"]["link"][0].attrs()["href"].clone();
+    assert_eq!(
+        self_link(&full),
+        "https://archive.example.org/feeds/talks.full.xml"
+    );
+}
+
+#[test]
+fn a_speaker_feed_gathers_their_speeches_from_every_feed_with_the_same_guids() {
+    let dir = archive_with("");
+    with_recording(dir.path());
+    write(
+        dir.path(),
+        "feeds/speakers.toml",
+        "[speakers.maryam-rajavi]\nname = \"Maryam Rajavi\"\nbio = \"President-elect of the NCRI.\"\n\n\
+         [speakers.quiet]\nname = \"Quiet\"\nfeed = false\n",
+    );
+    write(
+        dir.path(),
+        "feeds/talks.toml",
+        &format!("{FEED_HEAD}{}", dated("a", 1)),
+    );
+    let other = dated("b", 2).replace("[\"maryam-rajavi\"]", "[\"maryam-rajavi\", \"quiet\"]");
+    write(
+        dir.path(),
+        "feeds/more.toml",
+        &format!("{FEED_HEAD}{other}"),
+    );
+    sync(dir.path()).assert().code(0);
+
+    let speaker = parse_feed(dir.path(), "speakers/maryam-rajavi");
+    assert_eq!(speaker.title(), "Speeches by Maryam Rajavi");
+    assert_eq!(speaker.description(), "President-elect of the NCRI.");
+    let mut expected = guids(&parse_feed(dir.path(), "more"));
+    expected.extend(guids(&parse_feed(dir.path(), "talks")));
+    assert_eq!(
+        guids(&speaker),
+        expected,
+        "newest first, same GUIDs as in their feeds"
+    );
+    assert!(
+        !dir.path().join("feeds/speakers/quiet.xml").exists(),
+        "`feed = false` turns it off"
+    );
+
+    write(
+        dir.path(),
+        "feeds/speakers.toml",
+        "[speaker_feeds]\nenabled = false\n\n[speakers.maryam-rajavi]\nname = \"Maryam Rajavi\"\n\n[speakers.quiet]\nname = \"Quiet\"\n",
+    );
+    std::fs::remove_dir_all(dir.path().join("feeds/speakers")).unwrap();
+    sync(dir.path()).assert().code(0);
+    assert!(!dir.path().join("feeds/speakers").exists());
+}
+
+#[test]
+fn feeds_with_different_public_urls_need_one_for_speaker_feeds() {
+    let dir = archive_with("");
+    with_recording(dir.path());
+    write(
+        dir.path(),
+        "feeds/talks.toml",
+        &format!("{FEED_HEAD}{}", dated("a", 1)),
+    );
+    let other_head =
+        FEED_HEAD.replace("https://archive.example.org/", "https://other.example.org/");
+    write(
+        dir.path(),
+        "feeds/more.toml",
+        &format!("{other_head}{}", dated("b", 2)),
+    );
+    sync(dir.path())
+        .assert()
+        .code(0)
+        .stderr(predicates::str::contains(
+            "archive: warning: no speaker feeds: the feeds have different `public_url`s, so the speaker feeds have none: set `public_url` in `[speaker_feeds]` of `feeds/speakers.toml`",
+        ));
+    let registry = "[speaker_feeds]\npublic_url = \"https://speakers.example.org\"\n\n[speakers.maryam-rajavi]\nname = \"Maryam Rajavi\"\n";
+    write(dir.path(), "feeds/speakers.toml", registry);
+    sync(dir.path()).assert().code(0);
+    let speaker = parse_feed(dir.path(), "speakers/maryam-rajavi");
+    let self_link = speaker.extensions()["atom"]["link"][0].attrs()["href"].clone();
+    assert_eq!(
+        self_link,
+        "https://speakers.example.org/feeds/speakers/maryam-rajavi.xml"
+    );
+    // Enclosures stay where each catalog feed publishes them.
+    let urls: Vec<_> = speaker
+        .items()
+        .iter()
+        .map(|i| i.enclosure().unwrap().url().to_owned())
+        .collect();
+    assert!(
+        urls[0].starts_with("https://other.example.org/media/more/"),
+        "{urls:?}"
+    );
+    assert!(
+        urls[1].starts_with("https://archive.example.org/media/talks/"),
+        "{urls:?}"
+    );
+}
