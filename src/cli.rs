@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 
 use crate::catalog::FeedId;
 use crate::fetch::retry::Settings;
+use crate::serve::ServeOptions;
 use crate::sync::SyncOptions;
 
 /// Keep an archive of recorded speeches and publish it as podcast feeds.
@@ -65,6 +66,16 @@ enum Subcommands {
         /// Print the findings as a JSON array.
         #[arg(long)]
         json: bool,
+    },
+    /// Serve the feeds, media and web pages to podcast apps and browsers.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Serve `feeds/` as built (with the catalog's public URLs) instead of rendering feeds
+        /// and pages for the address they are requested from.
+        #[arg(long)]
+        as_built: bool,
     },
     /// Print the exact duration, stream parameters and tags of audio files.
     Probe {
@@ -165,6 +176,7 @@ pub enum Action {
     Build { feed: Option<FeedId>, wait: bool },
     Probe { files: Vec<PathBuf>, json: bool },
     Check { feed: Option<FeedId>, json: bool },
+    Serve(ServeOptions),
 }
 
 /// Parses the command line; a clap error carries its own exit code and message.
@@ -201,6 +213,11 @@ where
         },
         Subcommands::Probe { files, json } => Action::Probe { files, json },
         Subcommands::Check { feed, json } => Action::Check { feed, json },
+        Subcommands::Serve { addr, as_built } => Action::Serve(ServeOptions {
+            addr,
+            as_built,
+            log: verbosity != Verbosity::Quiet,
+        }),
     };
     Ok(Command {
         root: args.root,

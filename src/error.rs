@@ -48,6 +48,13 @@ pub enum Error {
     /// Another process holds the archive's lock and `--no-wait` was given.
     #[error("another `archive` process is writing to this archive (lock `{}` is held); try again later, or leave out --no-wait to wait for it", .0.display())]
     Locked(PathBuf),
+    /// `serve` could not listen.
+    #[error("failed to listen on `{addr}`")]
+    Serve {
+        addr: std::net::SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
     /// The HTTP client could not be set up.
     #[error("failed to set up the HTTP client")]
     HttpClient(#[source] reqwest::Error),

@@ -18,6 +18,8 @@ pub mod lock;
 pub mod media;
 pub mod probe;
 pub mod progress;
+pub mod serve;
+pub mod site;
 pub mod state;
 pub mod sync;
 

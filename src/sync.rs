@@ -21,7 +21,7 @@ use crate::fetch::{FetchError, Pulled, local};
 use crate::probe::{ProbeError, extension, probe_file};
 use crate::progress::{EpisodeKey, Progress};
 use crate::state::{Record, State, Validators};
-use crate::{Error, feed, media};
+use crate::{Error, feed, media, site};
 
 /// Checked options of `archive sync`.
 #[derive(Debug, Clone)]
@@ -204,7 +204,7 @@ pub fn sync(
     for ((feed, episode), record) in published {
         records.entry(feed).or_default().insert(episode, record);
     }
-    summary.written = feed::write(root, catalog, &records, &feeds)?;
+    summary.written = write_outputs(root, catalog, &records, &feeds)?;
     Ok(summary)
 }
 
@@ -212,7 +212,22 @@ pub fn sync(
 pub fn build(root: &Path, catalog: &Catalog, feed: Option<&FeedId>) -> Result<Written, Error> {
     let feeds = select(catalog, feed)?;
     let records = load_records(&State::new(root), catalog)?;
-    feed::write(root, catalog, &records, &feeds)
+    write_outputs(root, catalog, &records, &feeds)
+}
+
+/// Writes the feeds of `feeds`, every speaker feed, and the web pages.
+fn write_outputs(
+    root: &Path,
+    catalog: &Catalog,
+    records: &Records,
+    feeds: &[&Feed],
+) -> Result<Written, Error> {
+    let (documents, warnings) = feed::documents(catalog, records, feeds);
+    Ok(Written {
+        feeds: feed::write(root, catalog, &documents)?,
+        pages: site::write(root, catalog, records, &documents)?,
+        warnings,
+    })
 }
 
 /// The sync records of every feed of the catalog.

@@ -4,6 +4,7 @@ mod build;
 mod check;
 mod probe;
 mod report;
+mod serve;
 mod sync;
 
 use anyhow::Result;
@@ -30,5 +31,6 @@ pub fn run(command: Command) -> Result<Outcome> {
         Action::Build { feed, wait } => build::run(&command.root, feed.as_ref(), wait, quiet),
         Action::Probe { files, json } => probe::run(&files, json),
         Action::Check { feed, json } => check::run(&command.root, feed.as_ref(), json),
+        Action::Serve(options) => serve::run(&command.root, &options),
     }
 }

@@ -185,28 +185,8 @@ fn speaker_document<'a>(
     speaker: &'a Speaker,
     base: &Url,
 ) -> Option<Document<'a>> {
-    let credited = |episode: &&Episode| episode.credits.iter().any(|c| c.speaker == speaker.id);
-    // The speaker's first feed (by id) lends its language, owner, categories and artwork.
-    let home = catalog
-        .feeds
-        .iter()
-        .find(|feed| feed.episodes.iter().any(|e| credited(&e)))?;
-    let mut entries = Vec::new();
-    for feed in &catalog.feeds {
-        let Some(feed_records) = records.get(&feed.id) else {
-            continue;
-        };
-        for episode in feed.episodes.iter().filter(credited) {
-            if let Some(record) = feed_records.get(&episode.id) {
-                entries.push(Entry {
-                    feed,
-                    episode,
-                    record,
-                });
-            }
-        }
-    }
-    entries.sort_by_key(|entry| std::cmp::Reverse(entry.episode.published));
+    let home = home_feed(catalog, speaker)?;
+    let entries = speaker_entries(catalog, records, speaker);
     let path = Path::new("feeds/speakers").join(format!("{}.xml", speaker.id));
     let url = media::public_url(base, &path);
     let meta = &home.channel;
@@ -252,6 +232,42 @@ fn speaker_document<'a>(
         entries,
         missing: Vec::new(),
     })
+}
+
+/// The speaker's first feed (by id): it lends the speaker's feed its language, owner,
+/// categories and artwork. `None` if no episode credits the speaker.
+pub fn home_feed<'a>(catalog: &'a Catalog, speaker: &Speaker) -> Option<&'a Feed> {
+    catalog.feeds.iter().find(|feed| {
+        feed.episodes
+            .iter()
+            .any(|episode| episode.credits.iter().any(|c| c.speaker == speaker.id))
+    })
+}
+
+/// Every synced episode that credits `speaker`, across all feeds, newest first.
+pub fn speaker_entries<'a>(
+    catalog: &'a Catalog,
+    records: &'a Records,
+    speaker: &Speaker,
+) -> Vec<Entry<'a>> {
+    let mut entries = Vec::new();
+    for feed in &catalog.feeds {
+        let Some(feed_records) = records.get(&feed.id) else {
+            continue;
+        };
+        for episode in &feed.episodes {
+            let credited = episode.credits.iter().any(|c| c.speaker == speaker.id);
+            if let Some(record) = feed_records.get(&episode.id).filter(|_| credited) {
+                entries.push(Entry {
+                    feed,
+                    episode,
+                    record,
+                });
+            }
+        }
+    }
+    entries.sort_by_key(|entry| std::cmp::Reverse(entry.episode.published));
+    entries
 }
 
 /// The public URL every feed shares, if they share one.

@@ -31,10 +31,12 @@ pub struct FeedOutput {
     pub missing: Vec<EpisodeId>,
 }
 
-/// What writing the feeds did, and what it could not do.
+/// What writing the feeds and pages did, and what it could not do.
 #[derive(Debug, Default)]
 pub struct Written {
     pub feeds: Vec<FeedOutput>,
+    /// Web pages rewritten.
+    pub pages: usize,
     pub warnings: Vec<String>,
 }
 
@@ -80,30 +82,25 @@ pub fn documents<'a>(
     (documents, warnings)
 }
 
-/// Writes the documents of `feeds` and every speaker feed, each only if its bytes changed.
+/// Writes `documents`, each only if its bytes changed.
 pub fn write(
     root: &Path,
     catalog: &Catalog,
-    records: &Records,
-    feeds: &[&Feed],
-) -> Result<Written, Error> {
+    documents: &[Document<'_>],
+) -> Result<Vec<FeedOutput>, Error> {
     let assets = Assets::new(root, true);
-    let (documents, warnings) = documents(catalog, records, feeds);
-    let mut written = Written {
-        feeds: Vec::new(),
-        warnings,
-    };
-    for document in &documents {
+    let mut outputs = Vec::new();
+    for document in documents {
         let xml = render(catalog, document, &assets)?;
         let changed = atomic::write_if_changed(&root.join(&document.path), xml.as_bytes())?;
-        written.feeds.push(FeedOutput {
+        outputs.push(FeedOutput {
             path: document.path.clone(),
             changed,
             items: document.entries.len(),
             missing: document.missing.clone(),
         });
     }
-    Ok(written)
+    Ok(outputs)
 }
 
 /// `H:MM:SS` (or `M:SS`) for a number of seconds.

@@ -1,6 +1,7 @@
 //! Integration tests: they drive the real `archive` binary on temp archives, against a
 //! loopback HTTP server and the audio fixtures of `tests/fixtures/audio`.
 
+mod browser;
 mod check;
 mod cli;
 mod clients;
@@ -9,6 +10,7 @@ mod example;
 mod feeds;
 mod probe;
 mod reliability;
+mod serve;
 mod server;
 mod support;
 mod sync_http;

@@ -1,0 +1,105 @@
+//! One speech on a page: title, speakers with portraits, event and date, duration, player,
+//! excerpt and transcript.
+
+use crate::catalog::{Catalog, Speaker};
+use crate::feed::document::Entry;
+use crate::feed::text::{escape_html, paragraphs};
+use crate::feed::{Assets, clock};
+use crate::{Error, media};
+
+/// An `<article>` for one entry. `speaker_pages` is the relative path to speaker pages.
+pub fn article(
+    catalog: &Catalog,
+    entry: &Entry<'_>,
+    assets: &Assets<'_>,
+    speaker_pages: &str,
+) -> Result<String, Error> {
+    let Entry {
+        feed,
+        episode,
+        record,
+    } = *entry;
+    let place = entry.place();
+    let audio = media::public_url(
+        &feed.channel.public_url,
+        std::path::Path::new(&record.media),
+    );
+    let audio = escape_html(audio.as_str());
+    let title = escape_html(&episode.title);
+    let mut speakers = Vec::new();
+    for credit in &episode.credits {
+        if let Some(speaker) = catalog.speakers.get(&credit.speaker) {
+            speakers.push(speaker_item(speaker, assets, &place, speaker_pages)?);
+        }
+    }
+    let event = episode.event.as_ref().and_then(|id| feed.event(id));
+    let event = event
+        .map(|event| match &event.link {
+            Some(link) => format!(
+                "<a href=\"{}\">{}</a>, ",
+                escape_html(link.as_str()),
+                escape_html(&event.title)
+            ),
+            None => format!("{}, ", escape_html(&event.title)),
+        })
+        .unwrap_or_default();
+    let transcript = match &episode.transcript {
+        Some(transcript) => {
+            let url = assets.url(&transcript.source, &place)?;
+            format!(
+                "\n<p><a href=\"{}\">Transcript</a></p>",
+                escape_html(url.as_str())
+            )
+        }
+        None => String::new(),
+    };
+    let note = episode
+        .note
+        .as_deref()
+        .map(|note| {
+            format!(
+                "\n<p class=\"meta\"><em>{}</em></p>",
+                escape_html(note.trim())
+            )
+        })
+        .unwrap_or_default();
+    Ok(format!(
+        "<article id=\"{id}\">\n<h3>{title}</h3>\n<ul class=\"speakers\">\n{speakers}\n</ul>\n\
+         <p class=\"meta\">{event}<time datetime=\"{datetime}\">{date}</time> · {duration}</p>\n\
+         <audio controls preload=\"none\" src=\"{audio}\" aria-label=\"Listen to {title}\">\
+         <a href=\"{audio}\">Download the recording</a></audio>\n\
+         <div class=\"excerpt\">\n{excerpt}\n</div>{transcript}{note}\n</article>",
+        id = episode.id,
+        speakers = speakers.join("\n"),
+        datetime = episode.published.format("%Y-%m-%dT%H:%M:%SZ"),
+        date = episode.published.format("%B %-d, %Y"),
+        duration = clock(record.probe.whole_seconds()),
+        excerpt = paragraphs(&episode.excerpt),
+    ))
+}
+
+fn speaker_item(
+    speaker: &Speaker,
+    assets: &Assets<'_>,
+    place: &crate::feed::Place,
+    pages: &str,
+) -> Result<String, Error> {
+    let name = escape_html(&speaker.name);
+    let portrait = match &speaker.image {
+        Some(image) => {
+            let url = assets.url(image, place)?;
+            format!(
+                "<img src=\"{}\" alt=\"Portrait of {name}\" width=\"48\" height=\"48\"> ",
+                escape_html(url.as_str())
+            )
+        }
+        None => String::new(),
+    };
+    let title = speaker
+        .title
+        .as_deref()
+        .map(|title| format!(", {}", escape_html(title)))
+        .unwrap_or_default();
+    let link = format!("<a href=\"{pages}{}.html\">{name}</a>", speaker.id);
+    Ok(format!("<li>{portrait}<span>{link}{title}</span></li>"))
+}

@@ -1,0 +1,217 @@
+//! The archive's web pages, written beside the feeds by `archive build` and `sync`, served by
+//! `archive serve`, publishable as they are: `feeds/index.html` (the feeds and speakers),
+//! `feeds/<feed-id>.html` (a feed's speeches with players), `feeds/speakers/<id>.html` (one
+//! speaker's speeches). Plain HTML and one small stylesheet: no JavaScript, deterministic.
+
+mod episode;
+mod html;
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::catalog::{Catalog, Feed, Speaker};
+use crate::feed::document::{self, Records, feed_place, home_feed, speaker_entries};
+use crate::feed::text::{escape_html, paragraphs};
+use crate::feed::{Assets, Document, DocumentKind};
+use crate::{Error, atomic, media};
+
+/// Every page: its path relative to the archive root, and its HTML.
+pub fn pages(
+    catalog: &Catalog,
+    records: &Records,
+    documents: &[Document<'_>],
+    assets: &Assets<'_>,
+) -> Result<Vec<(PathBuf, String)>, Error> {
+    let mut pages = vec![(
+        PathBuf::from("feeds/index.html"),
+        index(catalog, records, documents),
+    )];
+    for feed in &catalog.feeds {
+        let path = Path::new("feeds").join(format!("{}.html", feed.id));
+        pages.push((path, feed_page(catalog, records, feed, assets)?));
+    }
+    for speaker in catalog.speakers.values() {
+        if home_feed(catalog, speaker).is_some() {
+            let path = Path::new("feeds/speakers").join(format!("{}.html", speaker.id));
+            pages.push((
+                path,
+                speaker_page(catalog, records, documents, speaker, assets)?,
+            ));
+        }
+    }
+    Ok(pages)
+}
+
+/// Writes every page whose bytes changed; returns how many it wrote.
+pub fn write(
+    root: &Path,
+    catalog: &Catalog,
+    records: &Records,
+    documents: &[Document<'_>],
+) -> Result<usize, Error> {
+    let assets = Assets::new(root, true);
+    let mut written = 0;
+    for (path, html) in pages(catalog, records, documents, &assets)? {
+        if atomic::write_if_changed(&root.join(path), html.as_bytes())? {
+            written += 1;
+        }
+    }
+    Ok(written)
+}
+
+fn feed_url(feed: &Feed) -> String {
+    feed.xml_url().to_string()
+}
+
+fn speaker_feed_url(documents: &[Document<'_>], speaker: &Speaker) -> Option<String> {
+    documents
+        .iter()
+        .find(|d| d.kind == DocumentKind::Speaker(speaker.id.clone()))
+        .map(|d| d.url.to_string())
+}
+
+fn index(catalog: &Catalog, records: &Records, documents: &[Document<'_>]) -> String {
+    let mut body =
+        String::from("<header>\n<h1>Speech archive</h1>\n</header>\n<main>\n<h2>Feeds</h2>\n");
+    for feed in &catalog.feeds {
+        let count = records.get(&feed.id).map_or(0, |r| {
+            feed.episodes
+                .iter()
+                .filter(|e| r.contains_key(&e.id))
+                .count()
+        });
+        let _ = write!(
+            body,
+            "<section>\n<h3><a href=\"{id}.html\">{title}</a></h3>\n{description}\n<p>{count} speech{plural} · <a href=\"{url}\">RSS feed</a></p>\n</section>\n",
+            id = feed.id,
+            title = escape_html(&feed.channel.title),
+            description = paragraphs(&feed.channel.description),
+            plural = if count == 1 { "" } else { "es" },
+            url = escape_html(&feed_url(feed)),
+        );
+    }
+    let speakers: Vec<&Speaker> = catalog
+        .speakers
+        .values()
+        .filter(|s| home_feed(catalog, s).is_some())
+        .collect();
+    if !speakers.is_empty() {
+        body.push_str("<h2>Speakers</h2>\n<ul>\n");
+        for speaker in speakers {
+            let feed = speaker_feed_url(documents, speaker)
+                .map(|url| format!(" · <a href=\"{}\">RSS feed</a>", escape_html(&url)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                body,
+                "<li><a href=\"speakers/{}.html\">{}</a>{feed}</li>",
+                speaker.id,
+                escape_html(&speaker.name)
+            );
+        }
+        body.push_str("</ul>\n");
+    }
+    body.push_str("</main>");
+    let lang = catalog
+        .feeds
+        .first()
+        .map_or("en", |feed| feed.channel.language.as_str());
+    html::page(lang, "Speech archive", None, &body)
+}
+
+fn feed_page(
+    catalog: &Catalog,
+    records: &Records,
+    feed: &Feed,
+    assets: &Assets<'_>,
+) -> Result<String, Error> {
+    let meta = &feed.channel;
+    let url = feed_url(feed);
+    let image = match &meta.image {
+        Some(image) => {
+            let src = assets.url(image, &feed_place(feed))?;
+            format!(
+                "<img src=\"{}\" alt=\"Cover of {}\" width=\"160\" height=\"160\">\n",
+                escape_html(src.as_str()),
+                escape_html(&meta.title)
+            )
+        }
+        None => String::new(),
+    };
+    let mut body = format!(
+        "<header>\n<p><a href=\"index.html\">All feeds</a></p>\n{image}<h1>{}</h1>\n{}\n{}\n</header>\n<main>\n<h2>Speeches</h2>\n",
+        escape_html(&meta.title),
+        paragraphs(&meta.description),
+        html::subscribe(&url, feed.id.as_str()),
+    );
+    let documents = document::feed_documents(feed, records);
+    let full = documents.last().map_or(&[][..], |d| &d.entries[..]);
+    for entry in full {
+        body.push_str(&episode::article(catalog, entry, assets, "speakers/")?);
+        body.push('\n');
+    }
+    if full.is_empty() {
+        body.push_str("<p>No speeches are published yet.</p>\n");
+    }
+    body.push_str("</main>");
+    Ok(html::page(&meta.language, &meta.title, Some(&url), &body))
+}
+
+fn speaker_page(
+    catalog: &Catalog,
+    records: &Records,
+    documents: &[Document<'_>],
+    speaker: &Speaker,
+    assets: &Assets<'_>,
+) -> Result<String, Error> {
+    let name = escape_html(&speaker.name);
+    let place = crate::feed::Place {
+        dir: Path::new(media::MEDIA_DIR).join("speakers"),
+        base: home_feed(catalog, speaker).map_or_else(
+            || catalog.feeds[0].channel.public_url.clone(),
+            |feed| feed.channel.public_url.clone(),
+        ),
+    };
+    let portrait = match &speaker.image {
+        Some(image) => format!(
+            "<img class=\"portrait\" src=\"{}\" alt=\"Portrait of {name}\" width=\"128\" height=\"128\">\n",
+            escape_html(assets.url(image, &place)?.as_str())
+        ),
+        None => String::new(),
+    };
+    let title = speaker
+        .title
+        .as_deref()
+        .map(|t| format!("<p>{}</p>\n", escape_html(t)))
+        .unwrap_or_default();
+    let bio = speaker.bio.as_deref().map(paragraphs).unwrap_or_default();
+    let link = speaker
+        .href
+        .as_ref()
+        .map(|href| {
+            format!(
+                "<p><a href=\"{}\">More about {name}</a></p>\n",
+                escape_html(href.as_str())
+            )
+        })
+        .unwrap_or_default();
+    let feed_url = speaker_feed_url(documents, speaker);
+    let subscribe = feed_url
+        .as_deref()
+        .map(|url| html::subscribe(url, speaker.id.as_str()))
+        .unwrap_or_default();
+    let mut body = format!(
+        "<header>\n<p><a href=\"../index.html\">All feeds</a></p>\n{portrait}<h1>Speeches by {name}</h1>\n{title}{bio}\n{link}{subscribe}\n</header>\n<main>\n<h2>Speeches</h2>\n"
+    );
+    for entry in speaker_entries(catalog, records, speaker) {
+        body.push_str(&episode::article(catalog, &entry, assets, "")?);
+        body.push('\n');
+    }
+    body.push_str("</main>");
+    let lang = home_feed(catalog, speaker).map_or("en", |feed| feed.channel.language.as_str());
+    Ok(html::page(
+        lang,
+        &format!("Speeches by {}", speaker.name),
+        feed_url.as_deref(),
+        &body,
+    ))
+}
