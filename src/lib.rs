@@ -3,7 +3,7 @@
 //! The binary is a thin shell around [`main_with_args`]. Each concern has its own module:
 //! [`catalog`] reads `feeds/*.toml`, [`fetch`] pulls recordings, [`probe`] reads them with
 //! Symphonia, [`state`] remembers what was pulled, [`feed`] writes the RSS, and [`sync`] ties
-//! them together.
+//! them together. [`transaction`] writes several files as a whole.
 
 pub mod atomic;
 pub mod catalog;
@@ -19,6 +19,7 @@ pub mod probe;
 pub mod progress;
 pub mod state;
 pub mod sync;
+pub mod transaction;
 
 use std::ffi::OsString;
 use std::process::ExitCode;

@@ -9,8 +9,8 @@ use crate::catalog::{self, FeedId};
 use crate::sync::{FeedOutput, build};
 
 pub fn run(root: &Path, feed: Option<&FeedId>, wait: bool, quiet: bool) -> Result<Outcome> {
-    let catalog = catalog::load(root)?;
     let _lock = super::lock(root, wait)?;
+    let catalog = catalog::load(root)?;
     let feeds = build(root, &catalog, feed)?;
     print_feeds(&feeds, quiet);
     Ok(Outcome::Success)

@@ -10,7 +10,9 @@ use anyhow::Result;
 use crate::Outcome;
 use crate::cli::{Action, Command};
 
-/// Takes the archive's lock, saying so if another process holds it.
+/// Takes the archive's lock, saying so if another process holds it, then completes an edit
+/// that a killed process committed but did not finish. Every command that writes to the
+/// archive starts here, before it reads the catalog or sweeps leftovers.
 fn lock(root: &std::path::Path, wait: bool) -> Result<crate::lock::ArchiveLock> {
     let lock = crate::lock::acquire(root, wait, |path| {
         eprintln!(
@@ -18,6 +20,17 @@ fn lock(root: &std::path::Path, wait: bool) -> Result<crate::lock::ArchiveLock> 
             path.display()
         );
     })?;
+    let completed = crate::transaction::roll_forward(root)?;
+    if !completed.is_empty() {
+        let files: Vec<String> = completed
+            .iter()
+            .map(|path| format!("`{}`", path.display()))
+            .collect();
+        eprintln!(
+            "archive: completed an interrupted edit of {}",
+            files.join(", ")
+        );
+    }
     Ok(lock)
 }
 
