@@ -3,12 +3,14 @@
 //! The binary is a thin shell around [`main_with_args`]. Each concern has its own module:
 //! [`catalog`] reads `feeds/*.toml`, [`fetch`] pulls recordings, [`probe`] reads them with
 //! Symphonia, [`state`] remembers what was pulled, [`feed`] writes the RSS, and [`sync`] ties
-//! them together. [`transaction`] writes several files as a whole.
+//! them together. [`edit`] changes catalog files in place and writes them as one
+//! [`transaction`].
 
 pub mod atomic;
 pub mod catalog;
 pub mod cli;
 mod cmd;
+pub mod edit;
 pub mod error;
 pub mod feed;
 pub mod fetch;
