@@ -6,6 +6,8 @@ use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::time::Duration;
 
+mod speaker;
+
 use clap::{Parser, Subcommand};
 
 use crate::catalog::FeedId;
@@ -65,6 +67,12 @@ enum Subcommands {
         /// Print JSON: one object for one file, an array for several.
         #[arg(long)]
         json: bool,
+    },
+    /// Read and edit the speaker registry (`feeds/speakers.toml`) and the credits in every
+    /// feed, keeping comments and order.
+    Speaker {
+        #[command(subcommand)]
+        command: speaker::SpeakerArgs,
     },
 }
 
@@ -152,9 +160,29 @@ pub struct Command {
 /// What to do.
 #[derive(Debug)]
 pub enum Action {
-    Sync { options: SyncOptions, wait: bool },
-    Build { feed: Option<FeedId>, wait: bool },
-    Probe { files: Vec<PathBuf>, json: bool },
+    Sync {
+        options: SyncOptions,
+        wait: bool,
+    },
+    Build {
+        feed: Option<FeedId>,
+        wait: bool,
+    },
+    Probe {
+        files: Vec<PathBuf>,
+        json: bool,
+    },
+    SpeakerList {
+        json: bool,
+    },
+    SpeakerShow {
+        id: String,
+        json: bool,
+    },
+    SpeakerEdit {
+        edit: crate::speaker::Edit,
+        wait: bool,
+    },
 }
 
 /// Parses the command line; a clap error carries its own exit code and message.
@@ -190,6 +218,7 @@ where
             wait: !no_wait,
         },
         Subcommands::Probe { files, json } => Action::Probe { files, json },
+        Subcommands::Speaker { command } => command.action(),
     };
     Ok(Command {
         root: args.root,

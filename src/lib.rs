@@ -3,8 +3,8 @@
 //! The binary is a thin shell around [`main_with_args`]. Each concern has its own module:
 //! [`catalog`] reads `feeds/*.toml`, [`fetch`] pulls recordings, [`probe`] reads them with
 //! Symphonia, [`state`] remembers what was pulled, [`feed`] writes the RSS, and [`sync`] ties
-//! them together. [`edit`] changes catalog files in place and writes them as one
-//! [`transaction`].
+//! them together. [`speaker`] edits the speaker registry through [`edit`], which writes
+//! catalog files as one [`transaction`].
 
 pub mod atomic;
 pub mod catalog;
@@ -19,6 +19,7 @@ pub mod lock;
 pub mod media;
 pub mod probe;
 pub mod progress;
+pub mod speaker;
 pub mod state;
 pub mod sync;
 pub mod transaction;

@@ -3,6 +3,7 @@
 mod build;
 mod probe;
 mod report;
+mod speaker;
 mod sync;
 
 use anyhow::Result;
@@ -41,5 +42,8 @@ pub fn run(command: Command) -> Result<Outcome> {
         Action::Sync { options, wait } => sync::run(&command.root, &options, wait, quiet),
         Action::Build { feed, wait } => build::run(&command.root, feed.as_ref(), wait, quiet),
         Action::Probe { files, json } => probe::run(&files, json),
+        Action::SpeakerList { json } => speaker::list(&command.root, json),
+        Action::SpeakerShow { id, json } => speaker::show(&command.root, &id, json),
+        Action::SpeakerEdit { edit, wait } => speaker::edit(&command.root, &edit, wait, quiet),
     }
 }
