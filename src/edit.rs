@@ -171,3 +171,63 @@ impl CatalogEdit {
         self.transaction.commit()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEAKERS: &str = "# registry\n[speakers.a]\nname = \"A\"\n";
+    const FEED: &str = "[feed]\ntitle = \"T\"\ndescription = \"D\"\nlanguage = \"en\"\n\
+        public_url = \"https://e.org/\"\n\n[[episode]]\nid = \"x\"\ntitle = \"X\"\n\
+        speakers = [\"a\"]\naudio = \"https://e.org/x.mp3\"\nexcerpt = \"E\"\n\
+        published = 2020-01-01\n";
+
+    fn archive() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("feeds")).unwrap();
+        std::fs::write(dir.path().join(SPEAKERS_FILE), SPEAKERS).unwrap();
+        std::fs::write(dir.path().join("feeds/talks.toml"), FEED).unwrap();
+        dir
+    }
+
+    #[test]
+    fn an_edit_without_changes_writes_nothing() {
+        let dir = archive();
+        let edit = CatalogEdit::open(dir.path()).unwrap();
+        assert!(edit.changed_files().is_empty());
+        assert!(edit.commit().unwrap().is_empty());
+        assert!(!dir.path().join(".archive").exists());
+    }
+
+    #[test]
+    fn an_edit_that_breaks_the_catalog_is_refused() {
+        let dir = archive();
+        let mut edit = CatalogEdit::open(dir.path()).unwrap();
+        edit.speakers_mut().document["speakers"]["a"]
+            .as_table_like_mut()
+            .unwrap()
+            .remove("name");
+        let err = edit.commit().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "feeds/speakers.toml:2:1: missing field `name`\n  |\n2 | [speakers.a]\n  | ^^^^^^^^^^^^\n\
+             this edit would leave 1 problem in the catalog; nothing was written"
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join(SPEAKERS_FILE)).unwrap(),
+            SPEAKERS
+        );
+    }
+
+    #[test]
+    fn a_broken_catalog_cannot_be_edited() {
+        let dir = archive();
+        std::fs::write(
+            dir.path().join("feeds/talks.toml"),
+            FEED.replace("[\"a\"]", "[\"b\"]"),
+        )
+        .unwrap();
+        let err = CatalogEdit::open(dir.path()).unwrap_err();
+        assert!(matches!(err, Error::Catalog(_)), "{err}");
+    }
+}

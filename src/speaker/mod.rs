@@ -123,11 +123,15 @@ fn find<'a>(catalog: &'a Catalog, id: &str) -> Result<&'a Speaker, SpeakerError>
 
 /// Checks an id for a new speaker: the pattern, and that no speaker has it.
 fn check_new_id(catalog: &Catalog, id: &str, name: Option<&str>) -> Result<(), SpeakerError> {
+    let taken = |candidate: &String| {
+        SpeakerId::parse(candidate).is_ok_and(|c| catalog.speakers.contains_key(&c))
+    };
     let parsed = SpeakerId::parse(id).map_err(|problem| SpeakerError::BadId {
         problem,
+        // A suggestion spelled from the id itself, else from the name; never one in use.
         suggestion: id_from_name(id)
             .or_else(|| name.and_then(id_from_name))
-            .filter(|suggestion| suggestion != id),
+            .filter(|suggestion| suggestion != id && !taken(suggestion)),
     })?;
     if catalog.speakers.contains_key(&parsed) {
         return Err(SpeakerError::Exists { id: id.to_owned() });

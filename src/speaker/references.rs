@@ -5,8 +5,8 @@
 
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Value};
 
-use super::Prefer;
 use super::error::Conflict;
+use super::{Prefer, registry};
 use crate::catalog::taxonomy;
 
 /// Points every credit of `old` at `new`; returns the ids of the episodes changed.
@@ -137,17 +137,39 @@ fn set_overrides(entry: &mut Value, id: &str, (role, group): &Overrides) {
     }
 }
 
-/// Removes entry `index`; the next entry takes its place, spacing and all.
+/// Removes entry `index` with its line: comments above it and after it on its line go, the
+/// comment after the entry before it stays.
 fn remove(list: &mut Array, index: usize) {
     let removed = list.remove(index);
-    if index == 0
-        && let Some(next) = list.get_mut(0)
-    {
-        let prefix = removed.decor().prefix().cloned();
-        if let Some(prefix) = prefix {
-            next.decor_mut().set_prefix(prefix);
+    let removed_prefix = raw(removed.decor().prefix());
+    let following = match list.get(index) {
+        Some(next) => raw(next.decor().prefix()),
+        None => list.trailing().as_str().unwrap_or_default().to_owned(),
+    };
+    let joined = match following.split_once('\n') {
+        // A multi-line list: keep the end of the line before the entry, drop the rest of its
+        // own line.
+        Some((_, rest)) => {
+            let head = removed_prefix
+                .split_inclusive('\n')
+                .next()
+                .unwrap_or_default();
+            format!("{head}{rest}")
         }
+        // One line: the first entry's spacing moves to the next.
+        None if index == 0 => removed_prefix,
+        None => following,
+    };
+    match list.get_mut(index) {
+        Some(next) => next.decor_mut().set_prefix(joined),
+        None => list.set_trailing(joined),
     }
+}
+
+fn raw(raw: Option<&toml_edit::RawString>) -> String {
+    raw.and_then(toml_edit::RawString::as_str)
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// The speaker id of a credit.
@@ -161,34 +183,14 @@ fn entry_id(entry: &Value) -> Option<&str> {
 
 fn set_entry_id(entry: &mut Value, id: &str) {
     match entry {
-        Value::String(_) => *entry = same_style(entry, id),
+        Value::String(_) => *entry = registry::styled(id, Some(entry)),
         Value::InlineTable(table) => {
             if let Some(old) = table.get_mut("id") {
-                *old = same_style(old, id);
+                *old = registry::styled(id, Some(old));
             }
         }
         _ => {}
     }
-}
-
-/// `id` as a string quoted like `old` (`'…'` or `"…"`), with `old`'s spacing and comments.
-fn same_style(old: &Value, id: &str) -> Value {
-    let literal = match old {
-        Value::String(text) => text
-            .as_repr()
-            .and_then(|repr| repr.as_raw().as_str())
-            .is_some_and(|raw| raw.starts_with('\'')),
-        _ => false,
-    };
-    let mut value = if literal {
-        format!("'{id}'")
-            .parse::<Value>()
-            .unwrap_or_else(|_| Value::from(id))
-    } else {
-        Value::from(id)
-    };
-    *value.decor_mut() = old.decor().clone();
-    value
 }
 
 /// Calls `visit` with the id and `speakers` list of every episode of a feed document,
@@ -220,5 +222,79 @@ fn for_each_list(document: &mut DocumentMut, mut visit: impl FnMut(&str, &mut Ar
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edited(text: &str, edit: impl FnOnce(&mut DocumentMut)) -> String {
+        let mut document: DocumentMut = text.parse().unwrap();
+        edit(&mut document);
+        document.to_string()
+    }
+
+    #[test]
+    fn rename_keeps_quoting_spacing_and_tables() {
+        let text = "[[episode]]\nid = \"x\"\nspeakers = [ 'a',{ id = \"a\", role = \"host\" }, \"b\" ] # c\n";
+        let mut changed = Vec::new();
+        let out = edited(text, |d| changed = rename(d, "a", "z"));
+        assert_eq!(
+            out,
+            "[[episode]]\nid = \"x\"\nspeakers = [ 'z',{ id = \"z\", role = \"host\" }, \"b\" ] # c\n"
+        );
+        assert_eq!(changed, ["x"]);
+    }
+
+    #[test]
+    fn rename_finds_inline_episodes() {
+        let text = "episode = [{ id = \"x\", speakers = [\"a\"] }]\n";
+        let out = edited(text, |d| {
+            rename(d, "a", "z");
+        });
+        assert_eq!(out, "episode = [{ id = \"x\", speakers = [\"z\"] }]\n");
+    }
+
+    fn merged(text: &str, prefer: Option<Prefer>) -> (String, Vec<Conflict>) {
+        let mut conflicts = Vec::new();
+        let out = edited(text, |d| conflicts = merge(d, "f", ("a", "b"), prefer).1);
+        (out, conflicts)
+    }
+
+    #[test]
+    fn merge_keeps_one_entry_per_episode() {
+        let one_line = "[[episode]]\nid = \"x\"\nspeakers = [\"a\", \"b\"]\n";
+        assert_eq!(
+            merged(one_line, None).0,
+            "[[episode]]\nid = \"x\"\nspeakers = [\"b\"]\n"
+        );
+        let lines = "[[episode]]\nid = \"x\"\nspeakers = [\n  \"b\", # kept\n  \"a\", # goes\n  \"c\",\n]\n";
+        assert_eq!(
+            merged(lines, None).0,
+            "[[episode]]\nid = \"x\"\nspeakers = [\n  \"b\", # kept\n  \"c\",\n]\n"
+        );
+        let last = "[[episode]]\nid = \"x\"\nspeakers = [\n  \"b\", # kept\n  \"a\", # goes\n]\n";
+        assert_eq!(
+            merged(last, None).0,
+            "[[episode]]\nid = \"x\"\nspeakers = [\n  \"b\", # kept\n]\n"
+        );
+    }
+
+    #[test]
+    fn merge_reports_and_resolves_different_roles() {
+        let text = "[[episode]]\nid = \"x\"\nspeakers = [\"b\", { id = \"a\", role = \"Host\" }]\n";
+        let (_, conflicts) = merged(text, None);
+        assert_eq!(
+            conflicts[0].to_string(),
+            "credit in `f/x`: role `host` (from) / no role of its own (into)"
+        );
+        let (out, _) = merged(text, Some(Prefer::From));
+        assert_eq!(
+            out,
+            "[[episode]]\nid = \"x\"\nspeakers = [{ id = \"b\", role = \"host\" }]\n"
+        );
+        let (out, _) = merged(text, Some(Prefer::Into));
+        assert_eq!(out, "[[episode]]\nid = \"x\"\nspeakers = [\"b\"]\n");
     }
 }

@@ -31,16 +31,36 @@ pub fn text<'a>(table: &'a dyn TableLike, key: &str) -> Option<&'a str> {
     table.get(key).and_then(Item::as_str)
 }
 
-/// Sets `key` to `text`. An existing value keeps its place and the spacing and comment
-/// around it; a new key goes last.
+/// Sets `key` to `text`. An existing value keeps its place, its quoting where it can, and
+/// the spacing and comment around it; a new key goes last.
 pub fn set_text(table: &mut dyn TableLike, key: &str, text: &str) {
-    let mut value = Value::from(text);
     if let Some(Item::Value(old)) = table.get_mut(key) {
-        *value.decor_mut() = old.decor().clone();
-        *old = value;
+        *old = styled(text, Some(old));
     } else {
-        table.insert(key, Item::Value(value));
+        table.insert(key, Item::Value(Value::from(text)));
     }
+}
+
+/// `text` as a TOML string in the style of `old`: a literal string (`'…'`) stays one when
+/// `text` fits in it, spacing and comments around the value stay.
+pub fn styled(text: &str, old: Option<&Value>) -> Value {
+    let raw = old.and_then(|old| match old {
+        Value::String(string) => string.as_repr()?.as_raw().as_str(),
+        _ => None,
+    });
+    let literal = raw.is_some_and(|raw| raw.starts_with('\'') && !raw.starts_with("'''"));
+    let fits = !text.contains('\'') && !text.chars().any(char::is_control);
+    let mut value = if literal && fits {
+        format!("'{text}'")
+            .parse::<Value>()
+            .unwrap_or_else(|_| Value::from(text))
+    } else {
+        Value::from(text)
+    };
+    if let Some(old) = old {
+        *value.decor_mut() = old.decor().clone();
+    }
+    value
 }
 
 /// Copies the value of `key` as written (quoting and all) into `table`: over an existing
@@ -179,11 +199,15 @@ mod tests {
 
     #[test]
     fn set_keeps_the_comment_after_the_value() {
-        let text = "[speakers.a]\nname = 'A'   # the name\n";
+        let text = "[speakers.a]\nname = 'A'   # the name\ntitle = 'T'\n";
         let out = edited(text, |d| {
             set_text(speaker_mut(d, "a").unwrap(), "name", "Ä");
+            set_text(speaker_mut(d, "a").unwrap(), "title", "it's");
         });
-        assert_eq!(out, "[speakers.a]\nname = \"Ä\"   # the name\n");
+        assert_eq!(
+            out,
+            "[speakers.a]\nname = 'Ä'   # the name\ntitle = \"it's\"\n"
+        );
     }
 
     #[test]
