@@ -7,6 +7,7 @@ mod example;
 mod probe;
 mod reliability;
 mod server;
+mod speaker;
 mod support;
 mod sync_http;
 mod sync_local;
