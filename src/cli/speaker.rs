@@ -143,6 +143,15 @@ pub(super) enum PreferArg {
     Into,
 }
 
+impl From<PreferArg> for Prefer {
+    fn from(prefer: PreferArg) -> Prefer {
+        match prefer {
+            PreferArg::From => Prefer::From,
+            PreferArg::Into => Prefer::Into,
+        }
+    }
+}
+
 impl SpeakerArgs {
     pub(super) fn action(self) -> Action {
         let edit = |edit, lock: LockArgs| Action::SpeakerEdit {
@@ -164,12 +173,11 @@ impl SpeakerArgs {
                 group,
                 lock,
             } => {
-                let bio = bio.map(Text::Inline).or(bio_file.map(Text::File));
                 let new = NewSpeaker {
                     id,
                     name,
                     title,
-                    bio,
+                    bio: bio.map(Text::Inline).or(bio_file.map(Text::File)),
                     image,
                     href,
                     role,
@@ -200,10 +208,7 @@ impl SpeakerArgs {
                 prefer,
                 lock,
             } => {
-                let prefer = prefer.map(|prefer| match prefer {
-                    PreferArg::From => Prefer::From,
-                    PreferArg::Into => Prefer::Into,
-                });
+                let prefer = prefer.map(Prefer::from);
                 edit(Edit::Merge { from, into, prefer }, lock)
             }
             SpeakerArgs::Remove { id, lock } => edit(Edit::Remove { id }, lock),

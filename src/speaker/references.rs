@@ -31,50 +31,63 @@ pub fn rename(document: &mut DocumentMut, old: &str, new: &str) -> Vec<String> {
 pub fn merge(
     document: &mut DocumentMut,
     feed: &str,
-    (from, into): (&str, &str),
+    ids: (&str, &str),
     prefer: Option<Prefer>,
 ) -> (Vec<String>, Vec<Conflict>) {
     let mut changed = Vec::new();
     let mut conflicts = Vec::new();
     for_each_list(document, |episode, list| {
-        let mut kept = list.iter().position(|entry| entry_id(entry) == Some(into));
-        let mut removed = Vec::new();
-        let mut touched = false;
-        for index in 0..list.len() {
-            let Some(entry) = list.get(index).filter(|e| entry_id(e) == Some(from)) else {
-                continue;
-            };
-            touched = true;
-            let Some(keep) = kept else {
-                if let Some(entry) = list.get_mut(index) {
-                    set_entry_id(entry, into);
-                }
-                kept = Some(index);
-                continue;
-            };
-            let theirs = overrides(entry);
-            removed.push(index);
-            let ours = list.get(keep).map(overrides).unwrap_or_default();
-            if theirs != ours {
-                conflicts.push(Conflict {
-                    what: format!("credit in `{feed}/{episode}`"),
-                    from: describe(&theirs),
-                    into: describe(&ours),
-                });
-                if let (Some(Prefer::From), Some(entry)) = (prefer, list.get_mut(keep)) {
-                    set_overrides(entry, into, &theirs);
-                }
-            }
-        }
-        if touched {
+        let found = merge_list(list, ids, prefer);
+        if let Some(found) = found {
             changed.push(episode.to_owned());
-        }
-        for index in removed.into_iter().rev() {
-            remove(list, index);
+            conflicts.extend(found.into_iter().map(|(theirs, ours)| Conflict {
+                what: format!("credit in `{feed}/{episode}`"),
+                from: describe(&theirs),
+                into: describe(&ours),
+            }));
         }
     });
     changed.dedup();
     (changed, conflicts)
+}
+
+/// Merges the credits of one episode; `None` when it does not credit `from`, else the
+/// differing roles (from, into) it found.
+fn merge_list(
+    list: &mut Array,
+    (from, into): (&str, &str),
+    prefer: Option<Prefer>,
+) -> Option<Vec<(Overrides, Overrides)>> {
+    let mut kept = list.iter().position(|entry| entry_id(entry) == Some(into));
+    let mut removed = Vec::new();
+    let mut conflicts = Vec::new();
+    let mut touched = false;
+    for index in 0..list.len() {
+        let Some(entry) = list.get(index).filter(|e| entry_id(e) == Some(from)) else {
+            continue;
+        };
+        touched = true;
+        let Some(keep) = kept else {
+            if let Some(entry) = list.get_mut(index) {
+                set_entry_id(entry, into);
+            }
+            kept = Some(index);
+            continue;
+        };
+        let theirs = overrides(entry);
+        removed.push(index);
+        let ours = list.get(keep).map(overrides).unwrap_or_default();
+        if theirs != ours {
+            if let (Some(Prefer::From), Some(entry)) = (prefer, list.get_mut(keep)) {
+                set_overrides(entry, into, &theirs);
+            }
+            conflicts.push((theirs, ours));
+        }
+    }
+    for index in removed.into_iter().rev() {
+        remove(list, index);
+    }
+    touched.then_some(conflicts)
 }
 
 /// A per-episode role and group, as written (lowercase, canonical where valid).
