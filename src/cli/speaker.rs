@@ -18,12 +18,13 @@ pub(super) enum SpeakerArgs {
     },
     /// Print every field of a speaker and the episodes that credit them.
     Show {
+        /// The speaker's id.
         id: String,
         /// Print a JSON object.
         #[arg(long)]
         json: bool,
     },
-    /// Add a speaker. Without ID, the id is made from the name (`Zoë Ćosić` → `zoe-cosic`).
+    /// Add a speaker; without ID, the id is made from the name (`Zoë Ćosić` → `zoe-cosic`).
     Add {
         /// The id, `[a-z0-9-]+`; required for a name in another script than Latin.
         id: Option<String>,
@@ -56,7 +57,9 @@ pub(super) enum SpeakerArgs {
     },
     /// Set one field of a speaker.
     Set {
+        /// The speaker's id.
         id: String,
+        /// The field to set.
         field: FieldArg,
         /// The new value.
         #[arg(required_unless_present = "file")]
@@ -69,23 +72,31 @@ pub(super) enum SpeakerArgs {
     },
     /// Remove one field of a speaker (any but `name`).
     Unset {
+        /// The speaker's id.
         id: String,
+        /// The field to remove.
         field: FieldArg,
         #[command(flatten)]
         lock: LockArgs,
     },
     /// Change a speaker's id, in the registry and in every feed that credits them.
     Rename {
+        /// The speaker's id now.
         old: String,
+        /// The new id, `[a-z0-9-]+`.
         new: String,
         #[command(flatten)]
         lock: LockArgs,
     },
-    /// Make two ids of one person one: FROM's credits move to INTO, fields INTO lacks are
-    /// taken from FROM, and FROM is removed. Conflicting values refuse the merge unless
+    /// Make two ids of one person one.
+    ///
+    /// FROM's credits move to INTO (one entry per episode), fields INTO lacks are taken from
+    /// FROM, and FROM is removed. Values on which they disagree refuse the merge unless
     /// `--prefer` says which side wins.
     Merge {
+        /// The speaker to merge away.
         from: String,
+        /// The speaker to keep.
         into: String,
         /// Which value wins where FROM and INTO differ.
         #[arg(long, value_enum)]
@@ -95,6 +106,7 @@ pub(super) enum SpeakerArgs {
     },
     /// Remove a speaker that no episode credits.
     Remove {
+        /// The speaker's id.
         id: String,
         #[command(flatten)]
         lock: LockArgs,

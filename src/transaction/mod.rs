@@ -4,6 +4,7 @@
 //! Each file is read through the transaction, which remembers a hash of what it read. A
 //! commit then
 //! 1. writes each new content to a fsynced temp file (`.archive-tmp-*`) beside its target,
+//!    and fsyncs the directories,
 //! 2. re-reads every file it read and refuses if one changed on disk meanwhile,
 //! 3. writes the [`journal`] of temp → target renames and fsyncs it: from
 //!    here on the edit is committed,
@@ -17,6 +18,7 @@
 
 mod journal;
 
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -142,6 +144,19 @@ impl Transaction {
                 temp: parent(target).join(name),
                 target: target.clone(),
             });
+        }
+        // The journal may only name temp files that a power loss cannot take away.
+        let dirs: BTreeSet<&Path> = self
+            .staged
+            .iter()
+            .map(|(target, _)| parent(target))
+            .collect();
+        for dir in dirs {
+            disk.sync_dir(&self.root.join(dir))
+                .map_err(|source| Error::Write {
+                    path: dir.to_owned(),
+                    source,
+                })?;
         }
         self.check_unchanged()?;
         let journal = Journal { renames };
