@@ -6,6 +6,8 @@ use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::time::Duration;
 
+mod speaker;
+
 use clap::{Parser, Subcommand};
 
 use crate::catalog::FeedId;
@@ -85,6 +87,12 @@ enum Subcommands {
         /// Print JSON: one object for one file, an array for several.
         #[arg(long)]
         json: bool,
+    },
+    /// Read and edit the speaker registry (`feeds/speakers.toml`) and the credits in every
+    /// feed, keeping comments and order.
+    Speaker {
+        #[command(subcommand)]
+        command: speaker::SpeakerArgs,
     },
 }
 
@@ -172,11 +180,34 @@ pub struct Command {
 /// What to do.
 #[derive(Debug)]
 pub enum Action {
-    Sync { options: SyncOptions, wait: bool },
-    Build { feed: Option<FeedId>, wait: bool },
-    Probe { files: Vec<PathBuf>, json: bool },
-    Check { feed: Option<FeedId>, json: bool },
+    Sync {
+        options: SyncOptions,
+        wait: bool,
+    },
+    Build {
+        feed: Option<FeedId>,
+        wait: bool,
+    },
+    Probe {
+        files: Vec<PathBuf>,
+        json: bool,
+    },
+    Check {
+        feed: Option<FeedId>,
+        json: bool,
+    },
     Serve(ServeOptions),
+    SpeakerList {
+        json: bool,
+    },
+    SpeakerShow {
+        id: String,
+        json: bool,
+    },
+    SpeakerEdit {
+        edit: crate::speaker::Edit,
+        wait: bool,
+    },
 }
 
 /// Parses the command line; a clap error carries its own exit code and message.
@@ -218,6 +249,7 @@ where
             as_built,
             log: verbosity != Verbosity::Quiet,
         }),
+        Subcommands::Speaker { command } => command.action(),
     };
     Ok(Command {
         root: args.root,

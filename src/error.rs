@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::catalog::{CatalogError, FeedId};
+use crate::catalog::{CatalogError, Diagnostic, FeedId};
 
 /// An error that ends a command with exit code 1, having changed nothing it should not have.
 #[derive(Debug, thiserror::Error)]
@@ -55,7 +55,31 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A file changed on disk between being read for an edit and the edit being written.
+    #[error("`{}` changed on disk while editing; nothing was written", path.display())]
+    ChangedOnDisk { path: PathBuf },
+    /// An edit would leave the catalog with problems; nothing was written.
+    #[error("{}", invalid_edit(.0))]
+    InvalidEdit(Vec<Diagnostic>),
+    /// An edit was committed, but putting its files in place failed.
+    #[error(
+        "the edit is committed but not every file is in place yet; the next `archive` command that writes completes it"
+    )]
+    Unfinished(#[source] Box<Error>),
+    /// The journal of an interrupted edit cannot be used.
+    #[error("the journal of an interrupted edit, `{}`, is corrupt ({reason}); check `feeds/` by hand, then delete it", path.display())]
+    CorruptJournal { path: PathBuf, reason: String },
     /// The HTTP client could not be set up.
     #[error("failed to set up the HTTP client")]
     HttpClient(#[source] reqwest::Error),
+}
+
+fn invalid_edit(diagnostics: &[Diagnostic]) -> String {
+    let count = diagnostics.len();
+    let problems = if count == 1 { "problem" } else { "problems" };
+    let mut lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+    lines.push(format!(
+        "this edit would leave {count} {problems} in the catalog; nothing was written"
+    ));
+    lines.join("\n")
 }

@@ -3,13 +3,15 @@
 //! The binary is a thin shell around [`main_with_args`]. Each concern has its own module:
 //! [`catalog`] reads `feeds/*.toml`, [`fetch`] pulls recordings, [`probe`] reads them with
 //! Symphonia, [`state`] remembers what was pulled, [`feed`] writes the RSS, and [`sync`] ties
-//! them together.
+//! them together. [`speaker`] edits the speaker registry through [`edit`], which writes
+//! catalog files as one [`transaction`].
 
 pub mod atomic;
 pub mod catalog;
 pub mod check;
 pub mod cli;
 mod cmd;
+pub mod edit;
 pub mod error;
 pub mod feed;
 pub mod fetch;
@@ -20,8 +22,10 @@ pub mod probe;
 pub mod progress;
 pub mod serve;
 pub mod site;
+pub mod speaker;
 pub mod state;
 pub mod sync;
+pub mod transaction;
 
 use std::ffi::OsString;
 use std::process::ExitCode;

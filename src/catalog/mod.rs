@@ -48,33 +48,57 @@ impl fmt::Display for CatalogError {
 
 impl std::error::Error for CatalogError {}
 
+/// The text of every catalog file of an archive.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    /// `feeds/speakers.toml`, if the archive has one.
+    pub speakers: Option<SourceText>,
+    /// Every feed file, sorted by path.
+    pub feeds: Vec<SourceText>,
+}
+
 /// Reads and checks the whole catalog of the archive at `root`.
 pub fn load(root: &Path) -> Result<Catalog, Error> {
+    let mut sources = Sources {
+        speakers: read_optional(root, Path::new(SPEAKERS_FILE))?,
+        feeds: Vec::new(),
+    };
+    for path in feed_files(root)? {
+        sources.feeds.push(read(root, &path)?);
+    }
+    check(&sources, root).map_err(|diagnostics| Error::Catalog(CatalogError { diagnostics }))
+}
+
+/// Parses and checks catalog texts, as [`load`] does with the files of an archive; local
+/// paths are looked up under `root`.
+pub fn check(sources: &Sources, root: &Path) -> Result<Catalog, Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
-    let speakers_path = Path::new(SPEAKERS_FILE);
-    let (speakers, speaker_feeds) = match read_optional(root, speakers_path)? {
+    let (speakers, speaker_feeds) = match &sources.speakers {
         None => (BTreeMap::new(), SpeakerFeeds::default()),
-        Some(source) => speakers::parse(&source, root).unwrap_or_else(|mut found| {
+        Some(source) => speakers::parse(source, root).unwrap_or_else(|mut found| {
             diagnostics.append(&mut found);
             (BTreeMap::new(), SpeakerFeeds::default())
         }),
     };
     let speakers_ok = diagnostics.is_empty();
     let mut feeds = Vec::new();
-    for path in feed_files(root)? {
-        let source = read(root, &path)?;
-        let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+    for source in &sources.feeds {
+        let stem = source
+            .path
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy();
         let id = match FeedId::parse(&stem) {
             Ok(id) => id,
             Err(message) => {
                 diagnostics.push(Diagnostic::whole_file(
-                    &path,
+                    &source.path,
                     format!("file name: feed {message}"),
                 ));
                 continue;
             }
         };
-        match parse_feed(id, &source, root, &speakers) {
+        match parse_feed(id, source, root, &speakers) {
             Ok(feed) => feeds.push(feed),
             // A broken registry makes every speaker reference dangle; report the registry only.
             Err(_) if !speakers_ok => {}
@@ -88,7 +112,7 @@ pub fn load(root: &Path) -> Result<Catalog, Error> {
             feeds,
         })
     } else {
-        Err(Error::Catalog(CatalogError { diagnostics }))
+        Err(diagnostics)
     }
 }
 
@@ -123,7 +147,7 @@ fn parse_toml<T: serde::de::DeserializeOwned>(source: &SourceText) -> Result<T, 
 }
 
 /// The feed files of the archive, relative to `root`, sorted.
-fn feed_files(root: &Path) -> Result<Vec<PathBuf>, Error> {
+pub fn feed_files(root: &Path) -> Result<Vec<PathBuf>, Error> {
     let dir = root.join("feeds");
     let entries = std::fs::read_dir(&dir).map_err(|source| Error::Read {
         path: dir.clone(),

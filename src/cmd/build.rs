@@ -10,8 +10,8 @@ use crate::feed::Written;
 use crate::sync::build;
 
 pub fn run(root: &Path, feed: Option<&FeedId>, wait: bool, quiet: bool) -> Result<Outcome> {
-    let catalog = catalog::load(root)?;
     let _lock = super::lock(root, wait)?;
+    let catalog = catalog::load(root)?;
     let written = build(root, &catalog, feed)?;
     print_feeds(&written, quiet);
     Ok(Outcome::Success)

@@ -5,6 +5,7 @@ mod check;
 mod probe;
 mod report;
 mod serve;
+mod speaker;
 mod sync;
 
 use anyhow::Result;
@@ -12,7 +13,9 @@ use anyhow::Result;
 use crate::Outcome;
 use crate::cli::{Action, Command};
 
-/// Takes the archive's lock, saying so if another process holds it.
+/// Takes the archive's lock, saying so if another process holds it, then completes an edit
+/// that a killed process committed but did not finish. Every command that writes to the
+/// archive starts here, before it reads the catalog or sweeps leftovers.
 fn lock(root: &std::path::Path, wait: bool) -> Result<crate::lock::ArchiveLock> {
     let lock = crate::lock::acquire(root, wait, |path| {
         eprintln!(
@@ -20,6 +23,17 @@ fn lock(root: &std::path::Path, wait: bool) -> Result<crate::lock::ArchiveLock> 
             path.display()
         );
     })?;
+    let completed = crate::transaction::roll_forward(root)?;
+    if !completed.is_empty() {
+        let files: Vec<String> = completed
+            .iter()
+            .map(|path| format!("`{}`", path.display()))
+            .collect();
+        eprintln!(
+            "archive: completed an interrupted edit of {}",
+            files.join(", ")
+        );
+    }
     Ok(lock)
 }
 
@@ -32,5 +46,8 @@ pub fn run(command: Command) -> Result<Outcome> {
         Action::Probe { files, json } => probe::run(&files, json),
         Action::Check { feed, json } => check::run(&command.root, feed.as_ref(), json),
         Action::Serve(options) => serve::run(&command.root, &options),
+        Action::SpeakerList { json } => speaker::list(&command.root, json),
+        Action::SpeakerShow { id, json } => speaker::show(&command.root, &id, json),
+        Action::SpeakerEdit { edit, wait } => speaker::edit(&command.root, &edit, wait, quiet),
     }
 }

@@ -14,8 +14,8 @@ use crate::{catalog, leftovers};
 
 pub fn run(root: &Path, options: &SyncOptions, wait: bool, quiet: bool) -> Result<Outcome> {
     let started = Instant::now();
-    let catalog = catalog::load(root)?;
     let _lock = super::lock(root, wait)?;
+    let catalog = catalog::load(root)?;
     for path in leftovers::sweep(root, &catalog) {
         tracing::info!("removed leftover `{}`", path.display());
     }

@@ -112,7 +112,12 @@ fn a_speaker_feed_gathers_their_speeches_from_every_feed_with_the_same_guids() {
     std::fs::remove_dir_all(dir.path().join("feeds/speakers")).unwrap();
     sync(dir.path()).assert().code(0);
     assert!(!dir.path().join("feeds/speakers/maryam-rajavi.xml").exists());
-    assert!(dir.path().join("feeds/speakers/maryam-rajavi.html").exists(), "speaker pages stay");
+    assert!(
+        dir.path()
+            .join("feeds/speakers/maryam-rajavi.html")
+            .exists(),
+        "speaker pages stay"
+    );
 }
 
 #[test]

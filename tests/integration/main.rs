@@ -12,6 +12,7 @@ mod probe;
 mod reliability;
 mod serve;
 mod server;
+mod speaker;
 mod support;
 mod sync_http;
 mod sync_local;

@@ -1,0 +1,51 @@
+//! `archive speaker …`: list and show read the catalog; edits take the lock, check, and
+//! write every changed catalog file or none.
+
+use std::path::Path;
+
+use anyhow::Result;
+
+use crate::Outcome;
+use crate::edit::CatalogEdit;
+use crate::speaker::{self, Edit};
+use crate::{catalog, leftovers};
+
+pub fn list(root: &Path, json: bool) -> Result<Outcome> {
+    let speakers = speaker::list(&catalog::load(root)?);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&speakers)?);
+    } else {
+        print!("{}", speaker::Table(&speakers));
+    }
+    Ok(Outcome::Success)
+}
+
+pub fn show(root: &Path, id: &str, json: bool) -> Result<Outcome> {
+    let details = speaker::show(&catalog::load(root)?, id)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&details)?);
+    } else {
+        print!("{details}");
+    }
+    Ok(Outcome::Success)
+}
+
+pub fn edit(root: &Path, request: &Edit, wait: bool, quiet: bool) -> Result<Outcome> {
+    let _lock = super::lock(root, wait)?;
+    let mut edit = CatalogEdit::open(root)?;
+    for path in leftovers::sweep(root, edit.catalog()) {
+        tracing::info!("removed leftover `{}`", path.display());
+    }
+    let done = speaker::apply(&mut edit, request)?;
+    let written = edit.commit()?;
+    if !quiet {
+        eprintln!("{done}");
+        for path in &written {
+            eprintln!("{:>10} {}", "wrote", path.display());
+        }
+        if !written.is_empty() {
+            eprintln!("run `archive build` to update the feeds");
+        }
+    }
+    Ok(Outcome::Success)
+}
