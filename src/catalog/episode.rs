@@ -169,6 +169,17 @@ pub fn credits(
             failed = true;
             continue;
         };
+        if credits
+            .iter()
+            .any(|credit: &Credit| credit.speaker == speaker.id)
+        {
+            checker.error::<()>(
+                entry.span(),
+                format!("speaker `{}` is credited twice", speaker.id),
+            );
+            failed = true;
+            continue;
+        }
         let (role, group) = if role.is_some() || group.is_some() {
             let Some(person) = checker.person(role, group) else {
                 failed = true;

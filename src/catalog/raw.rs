@@ -1,7 +1,7 @@
 //! The catalog files exactly as written: serde structs that reject unknown keys.
 //!
-//! Values that need checks beyond their TOML type keep their span, so that
-//! [`super::validate`] can point at them.
+//! Values that need checks beyond their TOML type keep their span, so that the checks in
+//! `feed_file`, `episode` and `speakers` can point at them.
 
 use std::collections::BTreeMap;
 

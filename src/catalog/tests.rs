@@ -256,6 +256,21 @@ fn a_role_without_a_group_takes_its_own_group() {
 }
 
 #[test]
+fn a_speaker_credited_twice() {
+    let text = format!(
+        "{FEED_HEAD}{}",
+        EPISODE.replace(
+            "[\"maryam-rajavi\"]",
+            "[\"maryam-rajavi\", \"maryam-rajavi\"]"
+        )
+    );
+    assert_eq!(
+        error(&text),
+        "feeds/talks.toml:16:30: speaker `maryam-rajavi` is credited twice\n   |\n16 | speakers = [\"maryam-rajavi\", \"maryam-rajavi\"]\n   |                              ^^^^^^^^^^^^^^^"
+    );
+}
+
+#[test]
 fn a_credit_overrides_the_role_on_one_episode() {
     let text = format!(
         "{FEED_HEAD}{}",

@@ -5,13 +5,12 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::Outcome;
-use crate::catalog::{self, FeedId};
+use crate::catalog::FeedId;
 use crate::feed::Written;
 use crate::sync::build;
 
 pub fn run(root: &Path, feed: Option<&FeedId>, wait: bool, quiet: bool) -> Result<Outcome> {
-    let _lock = super::lock(root, wait)?;
-    let catalog = catalog::load(root)?;
+    let (_lock, catalog) = super::open(root, wait)?;
     let written = build(root, &catalog, feed)?;
     print_feeds(&written, quiet);
     Ok(Outcome::Success)

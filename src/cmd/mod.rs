@@ -37,6 +37,20 @@ fn lock(root: &std::path::Path, wait: bool) -> Result<crate::lock::ArchiveLock> 
     Ok(lock)
 }
 
+/// Takes the lock, loads the catalog, and removes what killed runs left behind: the start of
+/// `sync` and `build`.
+fn open(
+    root: &std::path::Path,
+    wait: bool,
+) -> Result<(crate::lock::ArchiveLock, crate::catalog::Catalog)> {
+    let lock = lock(root, wait)?;
+    let catalog = crate::catalog::load(root)?;
+    for path in crate::leftovers::sweep(root, &catalog) {
+        tracing::info!("removed leftover `{}`", path.display());
+    }
+    Ok((lock, catalog))
+}
+
 /// Runs a checked command.
 pub fn run(command: Command) -> Result<Outcome> {
     let quiet = command.verbosity == crate::cli::Verbosity::Quiet;

@@ -10,15 +10,10 @@ use super::build::print_feeds;
 use super::report::Reporter;
 use crate::Outcome;
 use crate::sync::{Change, SyncOptions, sync};
-use crate::{catalog, leftovers};
 
 pub fn run(root: &Path, options: &SyncOptions, wait: bool, quiet: bool) -> Result<Outcome> {
     let started = Instant::now();
-    let _lock = super::lock(root, wait)?;
-    let catalog = catalog::load(root)?;
-    for path in leftovers::sweep(root, &catalog) {
-        tracing::info!("removed leftover `{}`", path.display());
-    }
+    let (_lock, catalog) = super::open(root, wait)?;
     let episodes = crate::sync::select(&catalog, options.feed.as_ref())?
         .iter()
         .map(|feed| feed.episodes.len())
