@@ -10,8 +10,9 @@ mod speaker;
 
 use clap::{Parser, Subcommand};
 
-use crate::catalog::FeedId;
+use crate::catalog::{EventId, FeedId};
 use crate::fetch::retry::Settings;
+use crate::import::ImportOptions;
 use crate::serve::ServeOptions;
 use crate::sync::SyncOptions;
 
@@ -78,6 +79,30 @@ enum Subcommands {
         /// and pages for the address they are requested from.
         #[arg(long)]
         as_built: bool,
+    },
+    /// Read an event page, pair its recordings with excerpts and speakers, add them to a feed.
+    Import {
+        /// The event page: an http(s) URL or a local HTML file.
+        #[arg(value_name = "PAGE")]
+        page: String,
+        /// The feed to add the event and its speeches to (`feeds/<ID>.toml`).
+        #[arg(long, value_name = "ID", value_parser = feed_id)]
+        feed: FeedId,
+        /// The id of the event (default: its date and the first words of its title).
+        #[arg(long, value_name = "ID", value_parser = event_id)]
+        event_id: Option<EventId>,
+        /// The event's date, when the page does not say.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<chrono::NaiveDate>,
+        /// The public URL of the feed, when the import creates it.
+        #[arg(long, value_name = "URL")]
+        public_url: Option<url::Url>,
+        /// Print what would be added; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Fail at once if another `archive` process is writing to the archive.
+        #[arg(long)]
+        no_wait: bool,
     },
     /// Print the exact duration, stream parameters and tags of audio files.
     Probe {
@@ -149,6 +174,10 @@ fn feed_id(text: &str) -> Result<FeedId, String> {
     FeedId::parse(text)
 }
 
+fn event_id(text: &str) -> Result<EventId, String> {
+    EventId::parse(text)
+}
+
 fn duration(text: &str) -> Result<Duration, String> {
     humantime::parse_duration(text)
         .map_err(|err| format!("`{text}`: {err} (examples: 30s, 2m, 1h)"))
@@ -197,6 +226,10 @@ pub enum Action {
         json: bool,
     },
     Serve(ServeOptions),
+    Import {
+        options: ImportOptions,
+        wait: bool,
+    },
     SpeakerList {
         json: bool,
     },
@@ -250,6 +283,25 @@ where
             log: verbosity != Verbosity::Quiet,
         }),
         Subcommands::Speaker { command } => command.action(),
+        Subcommands::Import {
+            page,
+            feed,
+            event_id,
+            date,
+            public_url,
+            dry_run,
+            no_wait,
+        } => Action::Import {
+            options: ImportOptions {
+                page,
+                feed,
+                event_id,
+                date,
+                public_url: public_url.map(crate::catalog::with_trailing_slash),
+                dry_run,
+            },
+            wait: !no_wait,
+        },
     };
     Ok(Command {
         root: args.root,

@@ -140,6 +140,20 @@ impl CatalogEdit {
         &mut self.speakers
     }
 
+    /// The file of feed `id`, to change; an empty new file if the feed does not exist yet.
+    pub fn feed_file_mut(&mut self, id: &crate::catalog::FeedId) -> &mut TomlFile {
+        let path = std::path::Path::new("feeds").join(format!("{id}.toml"));
+        if let Some(index) = self.feeds.iter().position(|file| file.path == path) {
+            return &mut self.feeds[index];
+        }
+        self.feeds.push(TomlFile {
+            path,
+            original: None,
+            document: DocumentMut::new(),
+        });
+        self.feeds.last_mut().expect("just pushed")
+    }
+
     /// Every feed file, sorted by path, to change.
     pub fn feeds_mut(&mut self) -> &mut [TomlFile] {
         &mut self.feeds

@@ -15,6 +15,7 @@ pub mod edit;
 pub mod error;
 pub mod feed;
 pub mod fetch;
+pub mod import;
 pub mod leftovers;
 pub mod lock;
 pub mod media;

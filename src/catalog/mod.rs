@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 
 pub use check::parse_source;
 pub use diagnostic::{Diagnostic, SourceText};
-pub use feed_file::derived_guid;
+pub use feed_file::{derived_guid, with_trailing_slash};
 pub use id::{EpisodeId, EventId, FeedId, SpeakerId};
 pub use model::*;
 pub use speakers::SPEAKERS_FILE;

@@ -39,6 +39,8 @@ pub struct Speaker {
     pub role: &'static str,
     /// Podcasting 2.0 group, canonical lowercase.
     pub group: &'static str,
+    /// Other spellings of the name.
+    pub aliases: Vec<String>,
     /// Whether the speaker gets a feed of their own.
     pub feed: bool,
     /// Line of `[speakers.<id>]` in `feeds/speakers.toml`.

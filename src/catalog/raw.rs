@@ -170,6 +170,9 @@ pub struct SpeakerTable {
     pub href: Option<Spanned<String>>,
     pub role: Option<Spanned<String>>,
     pub group: Option<Spanned<String>>,
+    /// Other spellings of the name, for matching (`archive import`).
+    #[serde(default)]
+    pub aliases: Vec<String>,
     /// Whether the speaker gets a feed of their own (default: yes).
     pub feed: Option<bool>,
 }

@@ -66,6 +66,7 @@ fn speaker(
         href: href?,
         role,
         group,
+        aliases: table.aliases.clone(),
         feed: table.feed.unwrap_or(true),
         line,
     })

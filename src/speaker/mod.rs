@@ -12,7 +12,7 @@ mod listing;
 mod merge;
 mod references;
 mod registry;
-mod suggest;
+pub mod suggest;
 
 use std::path::PathBuf;
 

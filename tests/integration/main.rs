@@ -8,6 +8,7 @@ mod clients;
 mod crash;
 mod example;
 mod feeds;
+mod import;
 mod probe;
 mod reliability;
 mod serve;

@@ -298,6 +298,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<(String, HashMap<St
     if reader.read_line(&mut line).ok()? == 0 {
         return None;
     }
+    let method = line.split_whitespace().next()?.to_owned();
     let path = line.split_whitespace().nth(1)?.to_owned();
     let mut headers = HashMap::new();
     loop {
@@ -309,6 +310,8 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<(String, HashMap<St
             headers.insert(name.trim().to_ascii_lowercase(), value.trim().to_owned());
         }
     }
+    // The method travels with the headers, under a name no real header has.
+    headers.insert(":method".to_owned(), method);
     Some((path, headers))
 }
 
@@ -320,7 +323,8 @@ fn send(
     shared: &Mutex<Shared>,
 ) -> std::io::Result<bool> {
     thread::sleep(reply.delay);
-    let (status, mut headers, body) = respond(reply, request);
+    let (status, mut headers, mut body) = respond(reply, request);
+    let head_only = request.get(":method").is_some_and(|m| m == "HEAD");
     headers.extend(reply.headers.iter().cloned());
     if let Some(value) = &reply.content_range {
         headers.retain(|(name, _)| name != "Content-Range");
@@ -345,6 +349,9 @@ fn send(
     }
     head.push_str("\r\n");
     stream.write_all(head.as_bytes())?;
+    if head_only {
+        body.clear();
+    }
 
     let limit = [reply.cut_after, reply.stall_after]
         .into_iter()
