@@ -13,6 +13,7 @@ use clap::{Parser, Subcommand};
 use crate::catalog::{EventId, FeedId};
 use crate::fetch::retry::Settings;
 use crate::import::ImportOptions;
+use crate::publish::PublishOptions;
 use crate::serve::ServeOptions;
 use crate::sync::SyncOptions;
 
@@ -100,6 +101,25 @@ enum Subcommands {
         /// Print what would be added; write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Fail at once if another `archive` process is writing to the archive.
+        #[arg(long)]
+        no_wait: bool,
+    },
+    /// Upload media, pages and feeds to an S3-compatible object store or a folder.
+    Publish {
+        /// Where to: `s3://bucket/prefix` or `file:///path` (default: `[publish] to` of
+        /// `archive.toml`).
+        #[arg(long, value_name = "URL")]
+        to: Option<String>,
+        /// Print the plan (upload, skip, delete, with byte totals); change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Delete media that no feed or page names, once older than the grace period.
+        #[arg(long)]
+        prune: bool,
+        /// Uploads at once.
+        #[arg(long, short, value_name = "N", default_value = "4")]
+        jobs: NonZeroUsize,
         /// Fail at once if another `archive` process is writing to the archive.
         #[arg(long)]
         no_wait: bool,
@@ -230,6 +250,10 @@ pub enum Action {
         options: ImportOptions,
         wait: bool,
     },
+    Publish {
+        options: PublishOptions,
+        wait: bool,
+    },
     SpeakerList {
         json: bool,
     },
@@ -283,6 +307,21 @@ where
             log: verbosity != Verbosity::Quiet,
         }),
         Subcommands::Speaker { command } => command.action(),
+        Subcommands::Publish {
+            to,
+            dry_run,
+            prune,
+            jobs,
+            no_wait,
+        } => Action::Publish {
+            options: PublishOptions {
+                to,
+                dry_run,
+                prune,
+                jobs,
+            },
+            wait: !no_wait,
+        },
         Subcommands::Import {
             page,
             feed,

@@ -4,6 +4,7 @@ mod build;
 mod check;
 mod import;
 mod probe;
+mod publish;
 mod report;
 mod serve;
 mod speaker;
@@ -62,6 +63,7 @@ pub fn run(command: Command) -> Result<Outcome> {
         Action::Check { feed, json } => check::run(&command.root, feed.as_ref(), json),
         Action::Serve(options) => serve::run(&command.root, &options),
         Action::Import { options, wait } => import::run(&command.root, &options, wait, quiet),
+        Action::Publish { options, wait } => publish::run(&command.root, &options, wait, quiet),
         Action::SpeakerList { json } => speaker::list(&command.root, json),
         Action::SpeakerShow { id, json } => speaker::show(&command.root, &id, json),
         Action::SpeakerEdit { edit, wait } => speaker::edit(&command.root, &edit, wait, quiet),

@@ -24,7 +24,6 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 
 use crate::Error;
-pub use resource::content_type;
 use resource::{Body, Resource};
 
 /// How `serve` runs.

@@ -15,6 +15,7 @@ use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use tokio_util::io::ReaderStream;
 
 use super::range::{Answer, answer};
+use crate::mime::{cache_control, content_type};
 
 /// The body of every response.
 pub type Body = BoxBody<Bytes, std::io::Error>;
@@ -32,6 +33,7 @@ pub struct Resource {
     pub etag: String,
     pub modified: Option<SystemTime>,
     pub content_type: &'static str,
+    pub cache_control: &'static str,
 }
 
 impl Resource {
@@ -44,6 +46,7 @@ impl Resource {
             .map_or(0, |d| d.as_nanos());
         Ok(Self {
             content_type: content_type(&path),
+            cache_control: cache_control(&path),
             etag: format!("\"{:x}-{nanos:x}\"", meta.len()),
             len: meta.len(),
             modified,
@@ -58,38 +61,12 @@ impl Resource {
         });
         Self {
             content_type: content_type(path),
+            cache_control: cache_control(path),
             etag: format!("\"{hash:x}-{:x}\"", bytes.len()),
             len: bytes.len() as u64,
             modified: None,
             content: Content::Memory(bytes),
         }
-    }
-}
-
-/// The media type of a published file, from its extension.
-pub fn content_type(path: &Path) -> &'static str {
-    let extension = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    match extension.as_str() {
-        "xml" => "application/rss+xml; charset=utf-8",
-        "html" => "text/html; charset=utf-8",
-        "mp3" => "audio/mpeg",
-        "m4a" => "audio/mp4",
-        "ogg" | "opus" => "audio/ogg",
-        "flac" => "audio/flac",
-        "wav" => "audio/wav",
-        "vtt" => "text/vtt; charset=utf-8",
-        "srt" => "application/x-subrip",
-        "json" => "application/json",
-        "txt" => "text/plain; charset=utf-8",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "webp" => "image/webp",
-        "gif" => "image/gif",
-        _ => "application/octet-stream",
     }
 }
 
@@ -103,7 +80,7 @@ pub async fn respond(
         .header(header::ACCEPT_RANGES, "bytes")
         .header(header::ETAG, &resource.etag)
         .header(header::CONTENT_TYPE, resource.content_type)
-        .header(header::CACHE_CONTROL, cache_control(resource.content_type));
+        .header(header::CACHE_CONTROL, resource.cache_control);
     if let Some(modified) = resource.modified {
         response = response.header(header::LAST_MODIFIED, http_date(modified));
     }
@@ -223,15 +200,6 @@ fn http_date(time: SystemTime) -> String {
     chrono::DateTime::<chrono::Utc>::from(time)
         .format("%a, %d %b %Y %H:%M:%S GMT")
         .to_string()
-}
-
-/// Published media never change (their names carry a hash); feeds and pages do.
-fn cache_control(content_type: &str) -> &'static str {
-    if content_type.starts_with("audio/") || content_type.starts_with("image/") {
-        "public, max-age=31536000, immutable"
-    } else {
-        "public, max-age=300"
-    }
 }
 
 /// Web players fetch feeds, transcripts and chapters from other origins.

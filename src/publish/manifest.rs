@@ -1,0 +1,52 @@
+//! What was uploaded to a destination, kept locally in `.archive/publish/<destination>.json`:
+//! each key's size, SHA-256 and the `ETag` the store gave it. A feed or page is uploaded
+//! again only when its bytes changed or the object in the store is not the one uploaded.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Error, atomic};
+
+/// Where manifests live, relative to the archive root.
+pub const MANIFEST_DIR: &str = ".archive/publish";
+
+/// One uploaded object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Uploaded {
+    pub size: u64,
+    pub sha256: String,
+    pub e_tag: Option<String>,
+}
+
+/// The manifest of one destination.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Manifest {
+    pub objects: BTreeMap<String, Uploaded>,
+    #[serde(skip)]
+    path: PathBuf,
+}
+
+impl Manifest {
+    /// The manifest `name` of the archive at `root`; empty if there is none (or it is
+    /// unreadable: then everything mutable is uploaded again, which is safe).
+    pub fn load(root: &Path, name: &str) -> Self {
+        let path = root.join(MANIFEST_DIR).join(name);
+        let mut manifest: Self = std::fs::read(&path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default();
+        manifest.path = path;
+        manifest
+    }
+
+    /// Writes the manifest atomically.
+    pub fn save(&self) -> Result<(), Error> {
+        let json = serde_json::to_vec_pretty(self).map_err(|err| Error::Write {
+            path: self.path.clone(),
+            source: std::io::Error::other(err),
+        })?;
+        atomic::write(&self.path, &json)
+    }
+}
