@@ -166,7 +166,7 @@ class Bench:
             ratio = ff / ours
             self.row("1. Probe, per file (500 files, 10 container variants)",
                      ms(ours), f"ffprobe {ms(ff)}",
-                     f"{ratio:.0f}× faster (target ≥ 20×)", met(ratio >= 20))
+                     f"{speed(ratio, 0)} (target ≥ 20× faster)", met(ratio >= 20))
         else:
             self.row("1. Probe vs ffprobe", ms(ours), "ffprobe not installed or "
                      "BENCH_FFPROBE_RUNS=0", "–", "not run")
@@ -174,7 +174,7 @@ class Bench:
             if peer in res:
                 p = statistics.median(w for w, _ in res[peer]) / n
                 self.row(f"1. Probe, per file, vs {peer} (one Python process)", ms(ours),
-                         f"{peer} {ms(p)}", f"{p / ours:.1f}× faster (no target)", "info")
+                         f"{peer} {ms(p)}", f"{speed(p / ours, 1)} (no target)", "info")
             else:
                 self.row(f"1. Probe vs {peer}", ms(ours), "not installed (pip)", "–", "not run")
         self.notes.append(
@@ -341,7 +341,7 @@ class Bench:
             p = statistics.median(w for w, _ in res["feedgen"])
             self.row("4. Feed build, 10,000 episodes (feeds written from scratch)",
                      secs(ours), f"python-feedgen {secs(p)}",
-                     f"{p / ours:.2f}× faster (target ≥ 10×); {secs(ours)} (target < 0.3 s)",
+                     f"{speed(p / ours, 2)} (target ≥ 10× faster); {secs(ours)} (target < 0.3 s)",
                      met(ours < 0.3 and p / ours >= 10))
         else:
             self.row("4. Feed build, 10,000 episodes", secs(ours), "feedgen not installed",
@@ -452,6 +452,13 @@ def secs(seconds):
 
 def mb(kib):
     return "–" if kib is None else f"{kib / 1024:.1f} MiB"
+
+
+def speed(ratio, digits):
+    """`ratio` = peer's time / ours, as words."""
+    if ratio >= 1:
+        return f"{ratio:.{digits}f}× faster"
+    return f"{1 / ratio:.{max(digits, 1)}f}× slower"
 
 
 def met(ok):
