@@ -9,13 +9,14 @@ use crate::atomic::TEMP_PREFIX;
 use crate::catalog::Catalog;
 use crate::fetch::partial::PARTIAL_DIR;
 use crate::media::MEDIA_DIR;
+use crate::publish::MANIFEST_DIR;
 use crate::state::STATE_DIR;
 
 /// Removes leftovers and returns the paths removed.
 pub fn sweep(root: &Path, catalog: &Catalog) -> Vec<PathBuf> {
     let mut removed = Vec::new();
-    let mut dirs = vec![root.join("feeds"), root.join(".archive")];
-    for parent in [MEDIA_DIR, STATE_DIR, PARTIAL_DIR] {
+    let mut dirs = vec![root.join(".archive")];
+    for parent in ["feeds", MEDIA_DIR, STATE_DIR, PARTIAL_DIR, MANIFEST_DIR] {
         dirs.push(root.join(parent));
         dirs.extend(subdirectories(&root.join(parent)));
     }

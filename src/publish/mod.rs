@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 use futures_util::{StreamExt, TryStreamExt};
 use object_store::{ObjectMeta, ObjectStoreExt};
 
+pub use manifest::MANIFEST_DIR;
 pub use plan::{Plan, Stage};
 pub use target::{PublishSettings, SETTINGS_FILE, settings};
 

@@ -645,6 +645,7 @@ fn leftovers_of_a_killed_run_are_removed() {
     for leftover in [
         "media/talks/.archive-tmp-AbC123",
         "feeds/.archive-tmp-XyZ",
+        "feeds/speakers/.archive-tmp-XyZ",
         ".archive/state/talks/.archive-tmp-1",
         ".archive/partial/talks/removed-episode.part",
         ".archive/partial/talks/removed-episode.json",
