@@ -32,10 +32,7 @@ impl<'a> Checker<'a> {
 
     /// The 1-based line of a byte offset.
     pub fn line(&self, offset: usize) -> usize {
-        self.source.text[..offset.min(self.source.text.len())]
-            .matches('\n')
-            .count()
-            + 1
+        self.source.line(offset)
     }
 
     /// Records a problem at `span`.
