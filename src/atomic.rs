@@ -20,10 +20,24 @@ pub fn temp_in(dir: &Path) -> Result<NamedTempFile, Error> {
         source,
     };
     std::fs::create_dir_all(dir).map_err(write_error)?;
-    tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .tempfile_in(dir)
-        .map_err(write_error)
+    builder().tempfile_in(dir).map_err(write_error)
+}
+
+/// Temp files named with [`TEMP_PREFIX`] and readable by all (`0644` less the umask), as the
+/// files they become are published: a web server must be able to read them.
+pub fn builder() -> tempfile::Builder<'static, 'static> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMP_PREFIX);
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    builder
+}
+
+/// Gives `temp` the permissions of the file it replaces, if there is one.
+fn keep_permissions(temp: &NamedTempFile, path: &Path) {
+    if let Ok(existing) = std::fs::metadata(path) {
+        let _ = temp.as_file().set_permissions(existing.permissions());
+    }
 }
 
 /// Replaces `path` with `bytes` atomically.
@@ -51,6 +65,7 @@ pub fn persist(temp: NamedTempFile, path: &Path) -> Result<(), Error> {
         path: path.to_owned(),
         source,
     };
+    keep_permissions(&temp, path);
     temp.as_file().sync_all().map_err(write_error)?;
     temp.persist(path).map_err(|err| write_error(err.error))?;
     sync_dir(parent(path)).map_err(write_error)
@@ -105,6 +120,22 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), b"new");
         let names: Vec<_> = std::fs::read_dir(dir.path().join("sub")).unwrap().collect();
         assert_eq!(names.len(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_files_are_readable_by_all_and_replaced_files_keep_their_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        let published = dir.path().join("feed.xml");
+        write(&published, b"new").unwrap();
+        assert_eq!(mode(&published) & 0o444, 0o444, "readable by a web server");
+        let private = dir.path().join("catalog.toml");
+        std::fs::write(&private, "x").unwrap();
+        std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o600)).unwrap();
+        write(&private, b"y").unwrap();
+        assert_eq!(mode(&private), 0o600);
     }
 
     #[test]

@@ -25,7 +25,6 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::Error;
-use crate::atomic::TEMP_PREFIX;
 use journal::{Journal, Rename};
 
 pub use journal::{JOURNAL_FILE, roll_forward};
@@ -48,9 +47,10 @@ impl Disk for RealDisk {
     fn write_temp(&self, target: &Path, bytes: &[u8]) -> std::io::Result<PathBuf> {
         let dir = parent(target);
         std::fs::create_dir_all(dir)?;
-        let mut temp = tempfile::Builder::new()
-            .prefix(TEMP_PREFIX)
-            .tempfile_in(dir)?;
+        let mut temp = crate::atomic::builder().tempfile_in(dir)?;
+        if let Ok(existing) = std::fs::metadata(target) {
+            temp.as_file().set_permissions(existing.permissions())?;
+        }
         temp.write_all(bytes)?;
         temp.as_file().sync_all()?;
         temp.into_temp_path()

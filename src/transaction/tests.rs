@@ -5,6 +5,7 @@ use std::cell::Cell;
 use std::path::{Path, PathBuf};
 
 use super::*;
+use crate::atomic::TEMP_PREFIX;
 
 const FILES: [&str; 3] = ["feeds/a.toml", "feeds/b.toml", "feeds/speakers.toml"];
 
