@@ -20,6 +20,7 @@ pub mod leftovers;
 pub mod lock;
 pub mod media;
 pub mod mime;
+pub mod parallel;
 pub mod probe;
 pub mod progress;
 pub mod publish;

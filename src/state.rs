@@ -74,24 +74,23 @@ impl State {
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(HashMap::new()),
             Err(source) => return Err(Error::Read { path: dir, source }),
         };
-        let mut records = HashMap::new();
+        let mut files = Vec::new();
         for entry in entries {
             let entry = entry.map_err(|source| Error::Read {
                 path: dir.clone(),
                 source,
             })?;
             let path = entry.path();
-            let Some(id) = path
+            let id = path
                 .file_name()
                 .and_then(|name| name.to_str())
                 .and_then(|name| name.strip_suffix(".json"))
-                .and_then(|stem| EpisodeId::parse(stem).ok())
-            else {
-                continue;
-            };
-            records.insert(id, read_record(&path)?);
+                .and_then(|stem| EpisodeId::parse(stem).ok());
+            files.extend(id.map(|id| (id, path)));
         }
-        Ok(records)
+        // Thousands of small files: read and parsed on every core.
+        let records = crate::parallel::map(&files, |(_, path)| read_record(path))?;
+        Ok(files.into_iter().map(|(id, _)| id).zip(records).collect())
     }
 
     /// Stores the record of one episode atomically.

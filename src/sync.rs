@@ -211,7 +211,9 @@ pub fn sync(
 /// Writes the selected feeds (and every speaker feed) from the catalog and the sync state.
 pub fn build(root: &Path, catalog: &Catalog, feed: Option<&FeedId>) -> Result<Written, Error> {
     let feeds = select(catalog, feed)?;
+    let started = std::time::Instant::now();
     let records = load_records(&State::new(root), catalog)?;
+    tracing::debug!("loaded the sync state in {:?}", started.elapsed());
     write_outputs(root, catalog, &records, &feeds)
 }
 
@@ -222,10 +224,16 @@ fn write_outputs(
     records: &Records,
     feeds: &[&Feed],
 ) -> Result<Written, Error> {
+    let started = std::time::Instant::now();
     let (documents, warnings) = feed::documents(catalog, records, feeds);
+    let feeds = feed::write(root, catalog, &documents)?;
+    tracing::debug!("wrote {} feeds in {:?}", feeds.len(), started.elapsed());
+    let started = std::time::Instant::now();
+    let pages = site::write(root, catalog, records, &documents)?;
+    tracing::debug!("wrote the pages in {:?}", started.elapsed());
     Ok(Written {
-        feeds: feed::write(root, catalog, &documents)?,
-        pages: site::write(root, catalog, records, &documents)?,
+        feeds,
+        pages,
         warnings,
     })
 }

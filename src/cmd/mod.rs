@@ -46,7 +46,9 @@ fn open(
     wait: bool,
 ) -> Result<(crate::lock::ArchiveLock, crate::catalog::Catalog)> {
     let lock = lock(root, wait)?;
+    let started = std::time::Instant::now();
     let catalog = crate::catalog::load(root)?;
+    tracing::debug!("loaded the catalog in {:?}", started.elapsed());
     for path in crate::leftovers::sweep(root, &catalog) {
         tracing::info!("removed leftover `{}`", path.display());
     }

@@ -2,9 +2,9 @@
 //! is published under `media/<dir>/<stem>-<hash>.<ext>`, once per render however many items
 //! use it; a URL is used as it is.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use url::Url;
 
@@ -24,7 +24,7 @@ pub struct Place {
 pub struct Assets<'a> {
     root: &'a Path,
     publish: bool,
-    cache: RefCell<HashMap<(Place, PathBuf), Url>>,
+    cache: Mutex<HashMap<(Place, PathBuf), Url>>,
 }
 
 impl<'a> Assets<'a> {
@@ -33,8 +33,14 @@ impl<'a> Assets<'a> {
         Self {
             root,
             publish,
-            cache: RefCell::default(),
+            cache: Mutex::default(),
         }
+    }
+
+    fn cache(&self) -> std::sync::MutexGuard<'_, HashMap<(Place, PathBuf), Url>> {
+        self.cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The public URL of `source`, published at `place` if it is local.
@@ -44,12 +50,12 @@ impl<'a> Assets<'a> {
             Source::Local(path) => path,
         };
         let key = (place.clone(), path.clone());
-        if let Some(url) = self.cache.borrow().get(&key) {
+        if let Some(url) = self.cache().get(&key) {
             return Ok(url.clone());
         }
         let published = media::publish_asset(self.root, &place.dir, path, self.publish)?;
         let url = media::public_url(&place.base, &published);
-        self.cache.borrow_mut().insert(key, url.clone());
+        self.cache().insert(key, url.clone());
         Ok(url)
     }
 }

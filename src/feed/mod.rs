@@ -59,7 +59,8 @@ pub fn render(
             source,
         })?;
     // quick-xml writes only valid UTF-8 (with its own XML declaration).
-    let mut xml = String::from_utf8_lossy(&body).into_owned();
+    let mut xml = String::from_utf8(body)
+        .unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned());
     xml.push('\n');
     Ok(xml)
 }
@@ -89,18 +90,16 @@ pub fn write(
     documents: &[Document<'_>],
 ) -> Result<Vec<FeedOutput>, Error> {
     let assets = Assets::new(root, true);
-    let mut outputs = Vec::new();
-    for document in documents {
+    crate::parallel::map(documents, |document| {
         let xml = render(catalog, document, &assets)?;
         let changed = atomic::write_if_changed(&root.join(&document.path), xml.as_bytes())?;
-        outputs.push(FeedOutput {
+        Ok(FeedOutput {
             path: document.path.clone(),
             changed,
             items: document.entries.len(),
             missing: document.missing.clone(),
-        });
-    }
-    Ok(outputs)
+        })
+    })
 }
 
 /// `H:MM:SS` (or `M:SS`) for a number of seconds.

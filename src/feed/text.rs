@@ -4,6 +4,10 @@
 /// Removes the characters XML 1.0 does not allow: controls other than tab, LF and CR,
 /// surrogates, U+FFFE and U+FFFF.
 pub fn clean(text: &str) -> String {
+    let forbidden_byte = |b: u8| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r');
+    if !text.bytes().any(forbidden_byte) && !text.contains(['\u{FFFE}', '\u{FFFF}']) {
+        return text.to_owned();
+    }
     text.chars()
         .filter(|&c| {
             matches!(c, '\t' | '\n' | '\r')
@@ -35,17 +39,20 @@ pub fn cut(text: &str, max: usize) -> String {
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape_html(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            c => escaped.push(c),
-        }
+    let mut escaped = String::with_capacity(text.len() + text.len() / 16);
+    let mut rest = text;
+    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+        escaped.push_str(&rest[..at]);
+        escaped.push_str(match rest.as_bytes()[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        });
+        rest = &rest[at + 1..];
     }
+    escaped.push_str(rest);
     escaped
 }
 

@@ -22,24 +22,40 @@ pub fn pages(
     documents: &[Document<'_>],
     assets: &Assets<'_>,
 ) -> Result<Vec<(PathBuf, String)>, Error> {
-    let mut pages = vec![(
-        PathBuf::from("feeds/index.html"),
-        index(catalog, records, documents),
-    )];
-    for feed in &catalog.feeds {
-        let path = Path::new("feeds").join(format!("{}.html", feed.id));
-        pages.push((path, feed_page(catalog, records, feed, assets)?));
-    }
-    for speaker in catalog.speakers.values() {
-        if home_feed(catalog, speaker).is_some() {
+    let mut pages = vec![Page::Index];
+    pages.extend(catalog.feeds.iter().map(Page::Feed));
+    pages.extend(
+        catalog
+            .speakers
+            .values()
+            .filter(|speaker| home_feed(catalog, speaker).is_some())
+            .map(Page::Speaker),
+    );
+    // A feed page and the speaker pages of a large archive take a while: one per core.
+    crate::parallel::map(&pages, |page| match page {
+        Page::Index => Ok((
+            PathBuf::from("feeds/index.html"),
+            index(catalog, records, documents),
+        )),
+        Page::Feed(feed) => {
+            let path = Path::new("feeds").join(format!("{}.html", feed.id));
+            Ok((path, feed_page(catalog, records, feed, assets)?))
+        }
+        Page::Speaker(speaker) => {
             let path = Path::new("feeds/speakers").join(format!("{}.html", speaker.id));
-            pages.push((
+            Ok((
                 path,
                 speaker_page(catalog, records, documents, speaker, assets)?,
-            ));
+            ))
         }
-    }
-    Ok(pages)
+    })
+}
+
+/// One page of the site.
+enum Page<'a> {
+    Index,
+    Feed(&'a Feed),
+    Speaker(&'a Speaker),
 }
 
 /// Writes every page whose bytes changed; returns how many it wrote.
@@ -50,13 +66,11 @@ pub fn write(
     documents: &[Document<'_>],
 ) -> Result<usize, Error> {
     let assets = Assets::new(root, true);
-    let mut written = 0;
-    for (path, html) in pages(catalog, records, documents, &assets)? {
-        if atomic::write_if_changed(&root.join(path), html.as_bytes())? {
-            written += 1;
-        }
-    }
-    Ok(written)
+    let pages = pages(catalog, records, documents, &assets)?;
+    let written = crate::parallel::map(&pages, |(path, html)| {
+        atomic::write_if_changed(&root.join(path), html.as_bytes())
+    })?;
+    Ok(written.into_iter().filter(|&changed| changed).count())
 }
 
 fn feed_url(feed: &Feed) -> String {
