@@ -44,6 +44,7 @@ command -v curl >/dev/null || missing+=(curl)
 command -v nginx >/dev/null || missing+=(nginx)
 command -v aria2c >/dev/null || missing+=(aria2)
 [[ -x /usr/bin/time ]] || missing+=(time)
+command -v eatmydata >/dev/null || missing+=(eatmydata)  # untimed setup syncs only
 command -v python3 >/dev/null || missing+=(python3 python3-venv)
 if ((${#missing[@]})); then
     if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then

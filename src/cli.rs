@@ -70,6 +70,10 @@ enum Subcommands {
         /// Print the findings as a JSON array.
         #[arg(long)]
         json: bool,
+        /// Also ask every enclosure URL of the written feeds (HEAD) whether it is served with
+        /// the stated length and takes byte ranges.
+        #[arg(long)]
+        online: bool,
     },
     /// Serve the feeds, media and web pages to podcast apps and browsers.
     Serve {
@@ -244,6 +248,7 @@ pub enum Action {
     Check {
         feed: Option<FeedId>,
         json: bool,
+        online: bool,
     },
     Serve(ServeOptions),
     Import {
@@ -300,7 +305,7 @@ where
             wait: !no_wait,
         },
         Subcommands::Probe { files, json } => Action::Probe { files, json },
-        Subcommands::Check { feed, json } => Action::Check { feed, json },
+        Subcommands::Check { feed, json, online } => Action::Check { feed, json, online },
         Subcommands::Serve { addr, as_built } => Action::Serve(ServeOptions {
             addr,
             as_built,

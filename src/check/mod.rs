@@ -6,6 +6,7 @@
 mod apple;
 mod artwork;
 mod continuity;
+mod online;
 mod rules;
 
 use std::fmt;
@@ -83,12 +84,14 @@ impl Findings {
     }
 }
 
-/// Checks `feeds` (and the speaker feeds) of the archive at `root`.
+/// Checks `feeds` (and the speaker feeds) of the archive at `root`; with `online`, also asks
+/// every enclosure URL of the written feeds whether it answers as the feed says.
 pub fn run(
     root: &Path,
     catalog: &Catalog,
     records: &Records,
     feeds: &[&Feed],
+    online: bool,
 ) -> Result<Vec<Finding>, Error> {
     let mut findings = Findings::default();
     for feed in feeds {
@@ -127,6 +130,13 @@ pub fn run(
         {
             continuity::check(root, feed, document, &mut findings);
         }
+    }
+    if online {
+        let written: Vec<_> = documents
+            .iter()
+            .map(|document| document.path.clone())
+            .collect();
+        online::check(root, &written, &mut findings);
     }
     findings
         .0

@@ -10,11 +10,11 @@ use crate::check::{self, Severity};
 use crate::state::State;
 use crate::sync::{load_records, select};
 
-pub fn run(root: &Path, feed: Option<&FeedId>, json: bool) -> Result<Outcome> {
+pub fn run(root: &Path, feed: Option<&FeedId>, json: bool, online: bool) -> Result<Outcome> {
     let catalog = catalog::load(root)?;
     let feeds = select(&catalog, feed)?;
     let records = load_records(&State::new(root), &catalog)?;
-    let findings = check::run(root, &catalog, &records, &feeds)?;
+    let findings = check::run(root, &catalog, &records, &feeds, online)?;
     if json {
         println!("{}", serde_json::to_string_pretty(&findings)?);
     } else {

@@ -62,7 +62,9 @@ pub fn run(command: Command) -> Result<Outcome> {
         Action::Sync { options, wait } => sync::run(&command.root, &options, wait, quiet),
         Action::Build { feed, wait } => build::run(&command.root, feed.as_ref(), wait, quiet),
         Action::Probe { files, json } => probe::run(&files, json),
-        Action::Check { feed, json } => check::run(&command.root, feed.as_ref(), json),
+        Action::Check { feed, json, online } => {
+            check::run(&command.root, feed.as_ref(), json, online)
+        }
         Action::Serve(options) => serve::run(&command.root, &options),
         Action::Import { options, wait } => import::run(&command.root, &options, wait, quiet),
         Action::Publish { options, wait } => publish::run(&command.root, &options, wait, quiet),

@@ -56,6 +56,8 @@ pub enum PublishError {
     List { destination: String, reason: String },
     #[error("failed to upload `{key}`: {reason}")]
     Store { key: String, reason: String },
+    #[error("`{}` is named by a feed or page but missing here, and not in the store yet; run `archive sync` (nothing was uploaded)", .0.display())]
+    Missing(PathBuf),
     #[error("failed to read `{}`: {source}", path.display())]
     Read {
         path: PathBuf,

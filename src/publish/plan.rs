@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use object_store::ObjectMeta;
 use sha2::{Digest, Sha256};
 
+use super::PublishError;
 use super::manifest::Manifest;
 use super::target::Target;
 use crate::Error;
@@ -103,8 +104,13 @@ pub fn plan(
         });
     }
     for path in &referenced {
-        let Ok(metadata) = std::fs::metadata(root.join(path)) else {
-            continue;
+        let metadata = match std::fs::metadata(root.join(path)) {
+            Ok(metadata) => metadata,
+            // Published before and gone here: the store keeps it; the feed still works.
+            Err(_) if remote.contains_key(path) => continue,
+            // A URL of another site that happens to have a `/media/` folder.
+            Err(_) if !path.parent().is_some_and(|dir| root.join(dir).is_dir()) => continue,
+            Err(_) => return Err(PublishError::Missing(path.clone()).into()),
         };
         let there = remote
             .get(path)

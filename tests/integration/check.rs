@@ -263,3 +263,66 @@ fn two_feeds_sharing_a_guid_collide_in_the_speaker_feed() {
             .contains("<guid isPermaLink=\"false\">same</guid>")
     );
 }
+
+/// `--online`: every enclosure URL of the written feeds answers HEAD with the stated length.
+#[test]
+fn online_check_asks_every_enclosure_url() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = archive_with("");
+    let head = FEED_HEAD.replace(
+        "https://archive.example.org/",
+        &format!("http://127.0.0.1:{port}/"),
+    );
+    let episodes = local_episode(dir.path());
+    write(dir.path(), "feeds/talks.toml", &format!("{head}{episodes}"));
+    sync(dir.path()).assert().code(0);
+    let server =
+        crate::serve::Serving::start_at(dir.path(), &format!("127.0.0.1:{port}"), &["--as-built"]);
+    let (findings, _) = check_json(dir.path());
+    assert!(
+        findings.iter().all(|f| f["rule"] != "online"),
+        "{findings:#?}"
+    );
+    let output = archive(dir.path())
+        .args(["check", "--json", "--online"])
+        .output()
+        .unwrap();
+    let online: Vec<Value> = serde_json::from_slice::<Value>(&output.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone();
+    assert!(online.iter().all(|f| f["rule"] != "online"), "{online:#?}");
+
+    let media = std::fs::read_dir(dir.path().join("media/talks"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    std::fs::write(&media, b"ID3 cut").unwrap();
+    let output = archive(dir.path())
+        .args(["check", "--json", "--online"])
+        .output()
+        .unwrap();
+    let online: Vec<Value> = serde_json::from_slice::<Value>(&output.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone();
+    assert!(
+        has(
+            &online,
+            "online",
+            "error",
+            "is served with length 7, the feed says 34709"
+        ),
+        "{online:#?}"
+    );
+    assert_eq!(output.status.code(), Some(1));
+    drop(server);
+}

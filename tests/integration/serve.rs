@@ -19,11 +19,16 @@ pub struct Serving {
 
 impl Serving {
     pub fn start(root: &Path, extra: &[&str]) -> Self {
+        Self::start_at(root, "127.0.0.1:0", extra)
+    }
+
+    /// Serves at a given address.
+    pub fn start_at(root: &Path, addr: &str, extra: &[&str]) -> Self {
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("archive"))
             .env_clear()
             .arg("--root")
             .arg(root)
-            .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(["serve", "--addr", addr])
             .args(extra)
             .stderr(Stdio::piped())
             .spawn()
