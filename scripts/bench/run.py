@@ -124,7 +124,7 @@ class Bench:
 
     @staticmethod
     def setup_note():
-        return " with fsync turned off by eatmydata" if EATMYDATA else ""
+        return "; fsync turned off by eatmydata" if EATMYDATA else ""
 
     def clean_archive(self, root):
         """Removes what sync and build made, keeping the catalog and recordings."""
