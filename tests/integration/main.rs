@@ -10,6 +10,7 @@ mod example;
 mod feeds;
 mod import;
 mod probe;
+mod publish;
 mod reliability;
 mod serve;
 mod server;
