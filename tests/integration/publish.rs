@@ -1,6 +1,5 @@
 //! `archive publish` against a real S3-compatible store: Garage, started on loopback for each
-//! test (single node). The `garage` binary comes from `GARAGE`, else `PATH`; `.ci/run` installs
-//! it with `cargo install garage`.
+//! test (single node). `tests/clients/setup.sh` builds the `garage` binary.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -33,18 +32,22 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// `GARAGE`, else the one `tests/clients/setup.sh` builds, else `garage` on `PATH`.
 fn garage_binary() -> PathBuf {
     if let Some(path) = std::env::var_os("GARAGE") {
         return PathBuf::from(path);
     }
-    std::env::var_os("PATH")
-        .into_iter()
-        .flat_map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
-        .map(|dir| dir.join("garage"))
+    let built = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/.garage/bin/garage");
+    std::iter::once(built)
+        .chain(
+            std::env::var_os("PATH")
+                .into_iter()
+                .flat_map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
+                .map(|dir| dir.join("garage")),
+        )
         .find(|path| path.is_file())
         .expect(
-            "these tests need Garage: cargo install garage --version 2.5.0 --locked \
-             --no-default-features --features bundled-libs,sqlite (or set GARAGE=/path/to/garage)",
+            "these tests need Garage: run tests/clients/setup.sh (or set GARAGE=/path/to/garage)",
         )
 }
 
@@ -134,8 +137,10 @@ impl Garage {
         let field = |name: &str| {
             key.lines()
                 .find_map(|line| line.strip_prefix(name))
-                .map(|value| value.trim().to_owned())
-                .unwrap_or_else(|| panic!("no {name} in {key}"))
+                .map_or_else(
+                    || panic!("no {name} in {key}"),
+                    |value| value.trim().to_owned(),
+                )
         };
         self.key_id = field("Key ID:");
         self.secret = field("Secret key:");
@@ -245,6 +250,10 @@ fn uploaded(stderr: &[u8]) -> Vec<String> {
         .collect()
 }
 
+fn has_extension(name: &str, extension: &str) -> bool {
+    Path::new(name).extension().is_some_and(|e| e == extension)
+}
+
 fn files_under(root: &Path, dir: &str) -> Vec<String> {
     let mut found = Vec::new();
     let mut stack = vec![root.join(dir)];
@@ -272,7 +281,7 @@ fn a_full_publish_puts_every_object_with_its_type_and_caching() {
         .chain(
             files_under(dir.path(), "feeds")
                 .into_iter()
-                .filter(|f| f.ends_with(".xml") || f.ends_with(".html")),
+                .filter(|f| has_extension(f, "xml") || has_extension(f, "html")),
         )
         .map(|file| format!("site/{file}"))
         .collect();
@@ -428,7 +437,7 @@ fn prune_waits_for_the_grace_period_and_a_dry_run_changes_nothing() {
     let before: Vec<String> = garage.keys();
     let old = before
         .iter()
-        .find(|k| k.contains("ramesh-separad-") && k.ends_with(".mp3"))
+        .find(|k| k.contains("ramesh-separad-") && has_extension(k, "mp3"))
         .unwrap()
         .clone();
     std::fs::copy(
@@ -468,7 +477,7 @@ fn prune_waits_for_the_grace_period_and_a_dry_run_changes_nothing() {
     assert!(!after.contains(&old));
     let feed = read(dir.path(), "feeds/iran-protests-anniversary.xml");
     for key in &after {
-        if key.contains("/media/") && key.ends_with(".mp3") {
+        if key.contains("/media/") && has_extension(key, "mp3") {
             assert!(
                 feed.contains(key.strip_prefix("site/").unwrap()),
                 "a named recording stays: {key}"
