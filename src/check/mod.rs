@@ -120,8 +120,10 @@ pub fn run(
             warning,
         );
     }
-    for document in &documents {
-        let xml = feed::render(catalog, document, &assets)?;
+    for (document, xml) in documents
+        .iter()
+        .zip(feed::render_all(catalog, &documents, &assets)?)
+    {
         rules::document(root, document, &xml, &mut findings);
     }
     for document in &documents {

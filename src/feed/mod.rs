@@ -12,13 +12,14 @@ mod item;
 mod namespace;
 pub mod text;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub use assets::{Assets, Place};
 pub use channel::{DESCRIPTION_LIMIT, podcast_guid};
 pub use document::{Document, DocumentKind, Records};
 
-use crate::catalog::{Catalog, EpisodeId, Feed};
+use crate::catalog::{Catalog, EpisodeId, Feed, FeedId};
 use crate::{Error, atomic};
 
 /// One feed file written (or found already current).
@@ -40,17 +41,42 @@ pub struct Written {
     pub warnings: Vec<String>,
 }
 
-/// Renders one document to XML. Local assets are published on the way if `assets` says so.
-pub fn render(
+/// Renders every document to XML, in order, spread over the cores. Local assets are published
+/// on the way if `assets` says so. An episode in several documents
+/// (its feed, the full archive, its speakers' feeds) is built into an item once.
+pub fn render_all(
+    catalog: &Catalog,
+    documents: &[Document<'_>],
+    assets: &Assets<'_>,
+) -> Result<Vec<String>, Error> {
+    let mut index: HashMap<(&FeedId, &EpisodeId), usize> = HashMap::new();
+    let mut unique = Vec::new();
+    for entry in documents.iter().flat_map(|document| &document.entries) {
+        index
+            .entry((&entry.feed.id, &entry.episode.id))
+            .or_insert_with(|| {
+                unique.push(*entry);
+                unique.len() - 1
+            });
+    }
+    let items = crate::parallel::map(&unique, |entry| item::build(catalog, entry, assets))?;
+    crate::parallel::map(documents, |document| {
+        let items = document
+            .entries
+            .iter()
+            .map(|entry| items[index[&(&entry.feed.id, &entry.episode.id)]].clone())
+            .collect();
+        to_xml(catalog, document, items, assets)
+    })
+}
+
+/// The document's channel, with `items`, as XML.
+fn to_xml(
     catalog: &Catalog,
     document: &Document<'_>,
+    items: Vec<rss::Item>,
     assets: &Assets<'_>,
 ) -> Result<String, Error> {
-    let items = document
-        .entries
-        .iter()
-        .map(|entry| item::build(catalog, entry, assets))
-        .collect::<Result<Vec<_>, _>>()?;
     let channel = channel::build(catalog, document, items, assets)?;
     let body = channel
         .pretty_write_to(Vec::new(), b' ', 2)
@@ -90,8 +116,9 @@ pub fn write(
     documents: &[Document<'_>],
 ) -> Result<Vec<FeedOutput>, Error> {
     let assets = Assets::new(root, true);
-    crate::parallel::map(documents, |document| {
-        let xml = render(catalog, document, &assets)?;
+    let rendered = render_all(catalog, documents, &assets)?;
+    let pairs: Vec<_> = documents.iter().zip(&rendered).collect();
+    crate::parallel::map(&pairs, |(document, xml)| {
         let changed = atomic::write_if_changed(&root.join(&document.path), xml.as_bytes())?;
         Ok(FeedOutput {
             path: document.path.clone(),

@@ -4,18 +4,23 @@
 /// Removes the characters XML 1.0 does not allow: controls other than tab, LF and CR,
 /// surrogates, U+FFFE and U+FFFF.
 pub fn clean(text: &str) -> String {
-    let forbidden_byte = |b: u8| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r');
-    if !text.bytes().any(forbidden_byte) && !text.contains(['\u{FFFE}', '\u{FFFF}']) {
+    // One pass over the bytes: a control byte, or the lead byte of U+FFFE/U+FFFF (EF BF BE/BF).
+    let bytes = text.as_bytes();
+    let suspect = bytes
+        .iter()
+        .any(|&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xEF);
+    if !suspect || !text.chars().any(forbidden) {
         return text.to_owned();
     }
-    text.chars()
-        .filter(|&c| {
-            matches!(c, '\t' | '\n' | '\r')
-                || ('\u{20}'..='\u{D7FF}').contains(&c)
-                || ('\u{E000}'..='\u{FFFD}').contains(&c)
-                || c >= '\u{10000}'
-        })
-        .collect()
+    text.chars().filter(|&c| !forbidden(c)).collect()
+}
+
+/// A character XML 1.0 does not allow (a `char` is never a surrogate).
+fn forbidden(c: char) -> bool {
+    !(matches!(c, '\t' | '\n' | '\r')
+        || ('\u{20}'..='\u{D7FF}').contains(&c)
+        || ('\u{E000}'..='\u{FFFD}').contains(&c)
+        || c >= '\u{10000}')
 }
 
 /// `text` if it fits in `max` bytes; otherwise cut at the last word boundary that leaves room
@@ -40,10 +45,19 @@ pub fn cut(text: &str, max: usize) -> String {
 /// Escapes text for HTML element content and attribute values.
 pub fn escape_html(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len() + text.len() / 16);
+    push_escaped(&mut escaped, text);
+    escaped
+}
+
+/// Appends `text` to `out`, escaped for HTML.
+fn push_escaped(out: &mut String, text: &str) {
     let mut rest = text;
-    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
-        escaped.push_str(&rest[..at]);
-        escaped.push_str(match rest.as_bytes()[at] {
+    while let Some(at) = rest
+        .bytes()
+        .position(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+    {
+        out.push_str(&rest[..at]);
+        out.push_str(match rest.as_bytes()[at] {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
@@ -52,24 +66,29 @@ pub fn escape_html(text: &str) -> String {
         });
         rest = &rest[at + 1..];
     }
-    escaped.push_str(rest);
-    escaped
+    out.push_str(rest);
 }
 
 /// Plain text as HTML paragraphs: blank lines separate paragraphs, single line breaks stay.
 pub fn paragraphs(text: &str) -> String {
-    text.split("\n\n")
-        .map(str::trim)
-        .filter(|paragraph| !paragraph.is_empty())
-        .map(|paragraph| {
-            let lines: Vec<String> = paragraph
-                .lines()
-                .map(|line| escape_html(line.trim()))
-                .collect();
-            format!("<p>{}</p>", lines.join("<br>"))
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    let mut html = String::with_capacity(text.len() + text.len() / 8);
+    for paragraph in text.split("\n\n").map(str::trim) {
+        if paragraph.is_empty() {
+            continue;
+        }
+        if !html.is_empty() {
+            html.push('\n');
+        }
+        html.push_str("<p>");
+        for (n, line) in paragraph.lines().enumerate() {
+            if n > 0 {
+                html.push_str("<br>");
+            }
+            push_escaped(&mut html, line.trim());
+        }
+        html.push_str("</p>");
+    }
+    html
 }
 
 #[cfg(test)]

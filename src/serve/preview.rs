@@ -66,8 +66,10 @@ fn render(root: &Path, host: &str) -> Result<HashMap<PathBuf, Bytes>, Error> {
     let (documents, _) = feed::documents(&catalog, &records, &feeds);
     let assets = Assets::new(root, false);
     let mut files = HashMap::new();
-    for document in &documents {
-        let xml = feed::render(&catalog, document, &assets)?;
+    for (document, xml) in documents
+        .iter()
+        .zip(feed::render_all(&catalog, &documents, &assets)?)
+    {
         files.insert(document.path.clone(), Bytes::from(xml));
     }
     for (path, html) in site::pages(&catalog, &records, &documents, &assets)? {

@@ -7,13 +7,24 @@ use crate::feed::text::{escape_html, paragraphs};
 use crate::feed::{Assets, clock};
 use crate::{Error, media};
 
-/// An `<article>` for one entry. `speaker_pages` is the relative path to speaker pages.
-pub fn article(
-    catalog: &Catalog,
-    entry: &Entry<'_>,
-    assets: &Assets<'_>,
-    speaker_pages: &str,
-) -> Result<String, Error> {
+/// Where an article's links to speaker pages begin: replaced by the pages' relative path when
+/// the article goes into a page ([`push`]). Nothing else in an article contains a `<` that is
+/// not a tag of ours, since all text is escaped, so the marker cannot clash.
+const SPEAKER_PAGES: &str = "<speaker-pages>";
+
+/// Appends `article` to `body`, with links to speaker pages relative to `speaker_pages`.
+pub fn push(body: &mut String, article: &str, speaker_pages: &str) {
+    for (n, part) in article.split(SPEAKER_PAGES).enumerate() {
+        if n > 0 {
+            body.push_str(speaker_pages);
+        }
+        body.push_str(part);
+    }
+    body.push('\n');
+}
+
+/// An `<article>` for one entry, the same in every page it goes into ([`push`]).
+pub fn article(catalog: &Catalog, entry: &Entry<'_>, assets: &Assets<'_>) -> Result<String, Error> {
     let Entry {
         feed,
         episode,
@@ -29,7 +40,7 @@ pub fn article(
     let mut speakers = Vec::new();
     for credit in &episode.credits {
         if let Some(speaker) = catalog.speakers.get(&credit.speaker) {
-            speakers.push(speaker_item(speaker, assets, &place, speaker_pages)?);
+            speakers.push(speaker_item(speaker, assets, &place)?);
         }
     }
     let event = episode.event.as_ref().and_then(|id| feed.event(id));
@@ -82,7 +93,6 @@ fn speaker_item(
     speaker: &Speaker,
     assets: &Assets<'_>,
     place: &crate::feed::Place,
-    pages: &str,
 ) -> Result<String, Error> {
     let name = escape_html(&speaker.name);
     let portrait = match &speaker.image {
@@ -100,6 +110,6 @@ fn speaker_item(
         .as_deref()
         .map(|title| format!(", {}", escape_html(title)))
         .unwrap_or_default();
-    let link = format!("<a href=\"{pages}{}.html\">{name}</a>", speaker.id);
+    let link = format!("<a href=\"{SPEAKER_PAGES}{}.html\">{name}</a>", speaker.id);
     Ok(format!("<li>{portrait}<span>{link}{title}</span></li>"))
 }

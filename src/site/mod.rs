@@ -6,11 +6,12 @@
 mod episode;
 mod html;
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::catalog::{Catalog, Feed, Speaker};
-use crate::feed::document::{self, Records, feed_place, home_feed, speaker_entries};
+use crate::catalog::{Catalog, EpisodeId, Feed, FeedId, Speaker};
+use crate::feed::document::{self, Entry, Records, feed_place, home_feed, speaker_entries};
 use crate::feed::text::{escape_html, paragraphs};
 use crate::feed::{Assets, Document, DocumentKind};
 use crate::{Error, atomic, media};
@@ -31,6 +32,15 @@ pub fn pages(
             .filter(|speaker| home_feed(catalog, speaker).is_some())
             .map(Page::Speaker),
     );
+    // Every speech appears on its feed's page and on its speakers' pages: rendered once.
+    let entries: Vec<Entry<'_>> = catalog
+        .feeds
+        .iter()
+        .flat_map(|feed| full_entries(feed, records))
+        .collect();
+    let rendered =
+        crate::parallel::map(&entries, |entry| episode::article(catalog, entry, assets))?;
+    let articles: Articles<'_> = entries.iter().map(key).zip(rendered).collect();
     // A feed page and the speaker pages of a large archive take a while: one per core.
     crate::parallel::map(&pages, |page| match page {
         Page::Index => Ok((
@@ -39,16 +49,31 @@ pub fn pages(
         )),
         Page::Feed(feed) => {
             let path = Path::new("feeds").join(format!("{}.html", feed.id));
-            Ok((path, feed_page(catalog, records, feed, assets)?))
+            Ok((path, feed_page(records, feed, &articles, assets)?))
         }
         Page::Speaker(speaker) => {
             let path = Path::new("feeds/speakers").join(format!("{}.html", speaker.id));
             Ok((
                 path,
-                speaker_page(catalog, records, documents, speaker, assets)?,
+                speaker_page(catalog, records, documents, speaker, &articles, assets)?,
             ))
         }
     })
+}
+
+/// Each synced episode's article, by feed and episode.
+type Articles<'a> = HashMap<(&'a FeedId, &'a EpisodeId), String>;
+
+fn key<'a>(entry: &Entry<'a>) -> (&'a FeedId, &'a EpisodeId) {
+    (&entry.feed.id, &entry.episode.id)
+}
+
+/// Every synced episode of a feed, newest first.
+fn full_entries<'a>(feed: &'a Feed, records: &'a Records) -> Vec<Entry<'a>> {
+    document::feed_documents(feed, records)
+        .pop()
+        .map(|document| document.entries)
+        .unwrap_or_default()
 }
 
 /// One page of the site.
@@ -133,9 +158,9 @@ fn index(catalog: &Catalog, records: &Records, documents: &[Document<'_>]) -> St
 }
 
 fn feed_page(
-    catalog: &Catalog,
     records: &Records,
     feed: &Feed,
+    articles: &Articles<'_>,
     assets: &Assets<'_>,
 ) -> Result<String, Error> {
     let meta = &feed.channel;
@@ -157,11 +182,9 @@ fn feed_page(
         paragraphs(&meta.description),
         html::subscribe(&url, feed.id.as_str()),
     );
-    let documents = document::feed_documents(feed, records);
-    let full = documents.last().map_or(&[][..], |d| &d.entries[..]);
-    for entry in full {
-        body.push_str(&episode::article(catalog, entry, assets, "speakers/")?);
-        body.push('\n');
+    let full = full_entries(feed, records);
+    for entry in &full {
+        episode::push(&mut body, &articles[&key(entry)], "speakers/");
     }
     if full.is_empty() {
         body.push_str("<p>No speeches are published yet.</p>\n");
@@ -175,6 +198,7 @@ fn speaker_page(
     records: &Records,
     documents: &[Document<'_>],
     speaker: &Speaker,
+    articles: &Articles<'_>,
     assets: &Assets<'_>,
 ) -> Result<String, Error> {
     let name = escape_html(&speaker.name);
@@ -217,8 +241,7 @@ fn speaker_page(
         "<header>\n<p><a href=\"../index.html\">All feeds</a></p>\n{portrait}<h1>Speeches by {name}</h1>\n{title}{bio}\n{link}{subscribe}\n</header>\n<main>\n<h2>Speeches</h2>\n"
     );
     for entry in speaker_entries(catalog, records, speaker) {
-        body.push_str(&episode::article(catalog, &entry, assets, "")?);
-        body.push('\n');
+        episode::push(&mut body, &articles[&key(&entry)], "");
     }
     body.push_str("</main>");
     let lang = home_feed(catalog, speaker).map_or("en", |feed| feed.channel.language.as_str());
