@@ -291,9 +291,15 @@ impl Client {
             }
             request.progress.received(request.key, chunk.len() as u64);
         };
-        // Keep what arrived, on disk, for the next attempt to resume from.
+        // A download that stopped short keeps what arrived, durably, for the next attempt to
+        // resume from. A complete one is fsynced once, when it is published.
+        let complete = outcome.is_ok() && total.is_none_or(|total| total == size);
         let flushed = match output.flush().await {
-            Ok(()) => output.get_ref().sync_data().await,
+            Ok(()) if complete => Ok(()),
+            Ok(()) => match output.get_ref().sync_data().await {
+                Ok(()) => partial.keep(),
+                Err(err) => Err(err),
+            },
             Err(err) => Err(err),
         };
         if let Err(err) = flushed {

@@ -69,13 +69,27 @@ impl Partial {
         Some((size, meta))
     }
 
-    /// Records what the bytes that follow belong to, atomically.
+    /// Records what the bytes that follow belong to. Not fsynced: it matters only if the
+    /// download stops short, and then [`Partial::keep`] makes it durable. A sidecar torn by a
+    /// crash does not parse, and the download starts over.
     pub fn save_meta(&self, meta: &PartialMeta) -> Result<(), crate::Error> {
-        let json = serde_json::to_vec(meta).map_err(|err| crate::Error::Write {
+        let write_error = |source| crate::Error::Write {
             path: self.meta.clone(),
-            source: std::io::Error::other(err),
-        })?;
-        crate::atomic::write(&self.meta, &json)
+            source,
+        };
+        let json =
+            serde_json::to_vec(meta).map_err(|err| write_error(std::io::Error::other(err)))?;
+        if let Some(dir) = self.meta.parent() {
+            std::fs::create_dir_all(dir).map_err(write_error)?;
+        }
+        std::fs::write(&self.meta, json).map_err(write_error)
+    }
+
+    /// Makes the sidecar durable, for a download that stopped short to resume from after a
+    /// power loss (the caller fsyncs the data).
+    pub fn keep(&self) -> std::io::Result<()> {
+        File::open(&self.meta)?.sync_all()?;
+        crate::atomic::sync_dir(self.meta.parent().unwrap_or(Path::new(".")))
     }
 
     /// Opens the data file: truncated to nothing, or for appending after its bytes.
