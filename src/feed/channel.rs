@@ -3,7 +3,7 @@
 
 use rss::extension::ExtensionMap;
 use rss::extension::itunes::{ITunesCategory, ITunesChannelExtension, ITunesOwner};
-use rss::{Channel, Image, Item};
+use rss::{Channel, Image};
 
 use super::assets::Assets;
 use super::document::Document;
@@ -29,11 +29,10 @@ pub fn podcast_guid(feed_url: &str) -> uuid::Uuid {
     )
 }
 
-/// Builds the channel of `document` around `items` (already in feed order).
+/// Builds the channel of `document`, without its items (see [`super::render_all`]).
 pub(super) fn build(
     catalog: &Catalog,
     document: &Document<'_>,
-    items: Vec<Item>,
     assets: &Assets<'_>,
 ) -> Result<Channel, Error> {
     let info = &document.channel;
@@ -51,7 +50,12 @@ pub(super) fn build(
     channel.set_language(info.language.to_owned());
     channel.set_generator("speech-archive".to_owned());
     // The newest episode's date, so that the same inputs give the same bytes.
-    channel.set_pub_date(items.first().and_then(|item| item.pub_date.clone()));
+    channel.set_pub_date(
+        document
+            .entries
+            .first()
+            .map(|entry| entry.episode.published.to_rfc2822()),
+    );
     if let Some(url) = &image {
         let mut rss_image = Image::default();
         rss_image.set_url(url.to_string());
@@ -73,7 +77,6 @@ pub(super) fn build(
     };
     channel.set_itunes_ext(itunes);
     channel.set_extensions(extensions(catalog, document, assets)?);
-    channel.set_items(items);
     Ok(channel)
 }
 

@@ -42,8 +42,13 @@ pub struct Written {
 }
 
 /// Renders every document to XML, in order, spread over the cores. Local assets are published
-/// on the way if `assets` says so. An episode in several documents
-/// (its feed, the full archive, its speakers' feeds) is built into an item once.
+/// on the way if `assets` says so.
+///
+/// An episode is in several documents (its feed, the full archive, its speakers' feeds), and
+/// its `<item>` is the same in each: it is built and written once, and every document is its
+/// channel with those fragments spliced in. The `rss` crate writes an item only as part of a
+/// channel, so each one is written in a bare channel and cut out; the result is byte for byte
+/// what writing each document whole gives (the feed snapshots in the tests hold that).
 pub fn render_all(
     catalog: &Catalog,
     documents: &[Document<'_>],
@@ -59,36 +64,52 @@ pub fn render_all(
                 unique.len() - 1
             });
     }
-    let items = crate::parallel::map(&unique, |entry| item::build(catalog, entry, assets))?;
+    let items = crate::parallel::map(&unique, |entry| {
+        let mut bare = rss::Channel::default();
+        bare.set_items(vec![item::build(catalog, entry, assets)?]);
+        let xml = write_channel(&bare, &entry.feed.xml_path())?;
+        let start = xml.find(ITEM_START).unwrap_or(0);
+        let end = xml
+            .rfind(ITEM_END)
+            .map_or(xml.len(), |at| at + ITEM_END.len());
+        Ok::<_, Error>(xml[start..end].to_owned())
+    })?;
     crate::parallel::map(documents, |document| {
-        let items = document
+        let channel = channel::build(catalog, document, assets)?;
+        let head = write_channel(&channel, &document.path)?;
+        let fragments: Vec<&str> = document
             .entries
             .iter()
-            .map(|entry| items[index[&(&entry.feed.id, &entry.episode.id)]].clone())
+            .map(|entry| items[index[&(&entry.feed.id, &entry.episode.id)]].as_str())
             .collect();
-        to_xml(catalog, document, items, assets)
+        let at = head.rfind(CHANNEL_END).unwrap_or(head.len());
+        let length = head.len() + fragments.iter().map(|f| f.len()).sum::<usize>() + 1;
+        let mut xml = String::with_capacity(length);
+        xml.push_str(&head[..at]);
+        xml.extend(fragments);
+        xml.push_str(&head[at..]);
+        xml.push('\n');
+        Ok(xml)
     })
 }
 
-/// The document's channel, with `items`, as XML.
-fn to_xml(
-    catalog: &Catalog,
-    document: &Document<'_>,
-    items: Vec<rss::Item>,
-    assets: &Assets<'_>,
-) -> Result<String, Error> {
-    let channel = channel::build(catalog, document, items, assets)?;
+/// How an item begins and ends, and where items go, in a channel written with an indent of
+/// two spaces.
+const ITEM_START: &str = "\n    <item>";
+const ITEM_END: &str = "</item>";
+const CHANNEL_END: &str = "\n  </channel>";
+
+/// `channel` as indented XML.
+fn write_channel(channel: &rss::Channel, path: &Path) -> Result<String, Error> {
     let body = channel
         .pretty_write_to(Vec::new(), b' ', 2)
         .map_err(|source| Error::Rss {
-            path: document.path.clone(),
+            path: path.to_owned(),
             source,
         })?;
     // quick-xml writes only valid UTF-8 (with its own XML declaration).
-    let mut xml = String::from_utf8(body)
-        .unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned());
-    xml.push('\n');
-    Ok(xml)
+    Ok(String::from_utf8(body)
+        .unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned()))
 }
 
 /// The documents of `feeds` and of every speaker, with a warning if speaker feeds are off.
