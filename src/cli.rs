@@ -74,6 +74,9 @@ enum Subcommands {
         /// the stated length and takes byte ranges.
         #[arg(long)]
         online: bool,
+        /// With --online, let requests reach loopback, link-local and private addresses.
+        #[arg(long, requires = "online")]
+        allow_private: bool,
     },
     /// Serve the feeds, media and web pages to podcast apps and browsers.
     Serve {
@@ -124,6 +127,9 @@ enum Subcommands {
         /// Uploads at once.
         #[arg(long, short, value_name = "N", default_value = "4")]
         jobs: NonZeroUsize,
+        /// Refuse to publish outputs older than the catalog, instead of building first.
+        #[arg(long)]
+        no_build: bool,
         /// Fail at once if another `archive` process is writing to the archive.
         #[arg(long)]
         no_wait: bool,
@@ -176,6 +182,10 @@ struct NetworkArgs {
     /// Downloads at once from one host.
     #[arg(long, value_name = "N", default_value = "4")]
     per_host: NonZeroUsize,
+    /// Let requests reach loopback, link-local and private addresses even when a redirect
+    /// leads there (hosts the catalog names itself are always allowed).
+    #[arg(long)]
+    allow_private: bool,
 }
 
 impl NetworkArgs {
@@ -249,6 +259,7 @@ pub enum Action {
         feed: Option<FeedId>,
         json: bool,
         online: bool,
+        allow_private: bool,
     },
     Serve(ServeOptions),
     Import {
@@ -296,6 +307,7 @@ where
                 feed,
                 jobs,
                 offline,
+                allow_private: network.allow_private,
                 network: network.settings(),
             },
             wait: !no_wait,
@@ -305,7 +317,17 @@ where
             wait: !no_wait,
         },
         Subcommands::Probe { files, json } => Action::Probe { files, json },
-        Subcommands::Check { feed, json, online } => Action::Check { feed, json, online },
+        Subcommands::Check {
+            feed,
+            json,
+            online,
+            allow_private,
+        } => Action::Check {
+            feed,
+            json,
+            online,
+            allow_private,
+        },
         Subcommands::Serve { addr, as_built } => Action::Serve(ServeOptions {
             addr,
             as_built,
@@ -317,12 +339,14 @@ where
             dry_run,
             prune,
             jobs,
+            no_build,
             no_wait,
         } => Action::Publish {
             options: PublishOptions {
                 to,
                 dry_run,
                 prune,
+                no_build,
                 jobs,
             },
             wait: !no_wait,

@@ -25,6 +25,12 @@ pub enum Error {
     /// The catalog has problems; each names its `file:line:col`.
     #[error(transparent)]
     Catalog(#[from] CatalogError),
+    /// The folder is not an archive.
+    #[error("`{}` is not an archive (it has no `feeds/` folder); run `archive init` to start one there", .0.display())]
+    NotAnArchive(PathBuf),
+    /// A file named by the catalog, a record or a request is not a file inside the archive.
+    #[error(transparent)]
+    Confined(#[from] crate::confined::OpenError),
     /// `--feed` names a feed that does not exist.
     #[error("no feed `{0}`: there is no `feeds/{0}.toml`")]
     NoSuchFeed(FeedId),

@@ -6,11 +6,15 @@
 //! them together. [`speaker`] edits the speaker registry through [`edit`], which writes
 //! catalog files as one [`transaction`].
 
+pub mod archive;
+pub mod assets;
 pub mod atomic;
+pub mod build;
 pub mod catalog;
 pub mod check;
 pub mod cli;
 mod cmd;
+pub mod confined;
 pub mod edit;
 pub mod error;
 pub mod feed;
@@ -20,6 +24,8 @@ pub mod leftovers;
 pub mod lock;
 pub mod media;
 pub mod mime;
+pub mod net;
+pub mod outputs;
 pub mod parallel;
 pub mod probe;
 pub mod progress;

@@ -6,13 +6,18 @@
 //! The state is not part of the catalog and is not committed.
 
 use std::collections::HashMap;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{EpisodeId, FeedId};
+use crate::catalog::{Catalog, EpisodeId, FeedId};
+use crate::confined::ArchivePath;
 use crate::probe::Probe;
 use crate::{Error, atomic};
+
+/// The sync records of every feed, by feed and episode.
+pub type Records = HashMap<FeedId, HashMap<EpisodeId, Record>>;
 
 /// The hidden directory of the archive that holds the sync state.
 pub const STATE_DIR: &str = ".archive/state";
@@ -24,8 +29,8 @@ pub struct Record {
     pub source: String,
     /// How to tell whether the source changed since.
     pub validators: Validators,
-    /// The published file, relative to the archive root (`media/<feed>/<file>`).
-    pub media: String,
+    /// The published file (`media/<feed>/<file>`).
+    pub media: ArchivePath,
     /// Its size in bytes.
     pub size: u64,
     /// Its SHA-256, hex.
@@ -65,6 +70,15 @@ impl State {
         self.dir.join(feed.as_str()).join(format!("{episode}.json"))
     }
 
+    /// The records of every feed of `catalog`.
+    pub fn load_all(&self, catalog: &Catalog) -> Result<Records, Error> {
+        catalog
+            .feeds
+            .iter()
+            .map(|feed| Ok((feed.id.clone(), self.load_feed(&feed.id)?)))
+            .collect()
+    }
+
     /// Every record of `feed`, by episode id. Records of episodes no longer in the catalog
     /// are returned too; callers look up the episodes they know.
     pub fn load_feed(&self, feed: &FeedId) -> Result<HashMap<EpisodeId, Record>, Error> {
@@ -89,8 +103,41 @@ impl State {
             files.extend(id.map(|id| (id, path)));
         }
         // Thousands of small files: read and parsed on every core.
-        let records = crate::parallel::map(&files, |(_, path)| read_record(path))?;
+        let records = crate::parallel::map(&files, |(_, path)| read_record(path, feed))?;
         Ok(files.into_iter().map(|(id, _)| id).zip(records).collect())
+    }
+
+    /// Every record file on disk with its size and modification time, sorted: what tells a
+    /// build whether any record changed, without reading them.
+    pub fn stamp(&self) -> Result<Vec<(String, u64, u128)>, Error> {
+        let mut found = Vec::new();
+        let Ok(feeds) = std::fs::read_dir(&self.dir) else {
+            return Ok(found);
+        };
+        for feed in feeds.flatten() {
+            let Ok(records) = std::fs::read_dir(feed.path()) else {
+                continue;
+            };
+            for record in records.flatten() {
+                let metadata = record.metadata().map_err(|source| Error::Read {
+                    path: record.path(),
+                    source,
+                })?;
+                let modified = metadata
+                    .modified()
+                    .ok()
+                    .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_nanos());
+                let name = format!(
+                    "{}/{}",
+                    feed.file_name().to_string_lossy(),
+                    record.file_name().to_string_lossy()
+                );
+                found.push((name, metadata.len(), modified));
+            }
+        }
+        found.sort();
+        Ok(found)
     }
 
     /// Stores the record of one episode atomically.
@@ -105,13 +152,26 @@ impl State {
     }
 }
 
-fn read_record(path: &Path) -> Result<Record, Error> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+/// Largest record read: a record is a few kilobytes.
+const MAX_RECORD: u64 = 1024 * 1024;
+
+/// Reads one record; its media file must be in its feed's folder of `media/`.
+fn read_record(path: &Path, feed: &FeedId) -> Result<Record, Error> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| std::io::Read::take(file, MAX_RECORD).read_to_end(&mut bytes))
+        .map_err(|source| Error::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+    let corrupt = |source| Error::CorruptState {
         path: path.to_owned(),
         source,
-    })?;
-    serde_json::from_slice(&bytes).map_err(|source| Error::CorruptState {
-        path: path.to_owned(),
-        source,
-    })
+    };
+    let record: Record = serde_json::from_slice(&bytes).map_err(corrupt)?;
+    if !record.media.is_under(crate::media::feed_dir(feed).as_str()) {
+        let message = format!("its media `{}` is not in `media/{feed}/`", record.media);
+        return Err(corrupt(serde::de::Error::custom(message)));
+    }
+    Ok(record)
 }

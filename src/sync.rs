@@ -7,12 +7,12 @@
 
 use std::fmt;
 use std::num::NonZeroUsize;
-use std::path::Path;
 
 use futures_util::StreamExt;
 
-use crate::catalog::{Catalog, Episode, EpisodeId, Feed, FeedId, Source};
-use crate::feed::{Records, Written};
+use crate::archive::Archive;
+use crate::catalog::{Episode, EpisodeId, Feed, FeedId, Source};
+use crate::confined::Root;
 use crate::fetch::download::Downloader;
 use crate::fetch::http::{Download, Request};
 use crate::fetch::partial::Partial;
@@ -21,7 +21,7 @@ use crate::fetch::{FetchError, Pulled, local};
 use crate::probe::{ProbeError, extension, probe_file};
 use crate::progress::{EpisodeKey, Progress};
 use crate::state::{Record, State, Validators};
-use crate::{Error, feed, media, site};
+use crate::{Error, build, media};
 
 /// Checked options of `archive sync`.
 #[derive(Debug, Clone)]
@@ -34,6 +34,8 @@ pub struct SyncOptions {
     pub offline: bool,
     /// Timeouts, limits and retries of downloads.
     pub network: Settings,
+    /// Let downloads reach internal addresses (`--allow-private`).
+    pub allow_private: bool,
 }
 
 /// What happened to one episode's recording.
@@ -124,8 +126,8 @@ impl EpisodeReport {
 #[derive(Debug, Default)]
 pub struct Summary {
     pub episodes: Vec<EpisodeReport>,
-    /// The feed files written afterwards.
-    pub written: Written,
+    /// What the build afterwards did.
+    pub build: build::Report,
 }
 
 impl Summary {
@@ -145,110 +147,60 @@ impl Summary {
     }
 }
 
-/// The feeds a command works on: one named feed, or all of them.
-pub fn select<'a>(catalog: &'a Catalog, feed: Option<&FeedId>) -> Result<Vec<&'a Feed>, Error> {
-    match feed {
-        None => Ok(catalog.feeds.iter().collect()),
-        Some(id) => catalog
-            .feed(id)
-            .map(|feed| vec![feed])
-            .ok_or_else(|| Error::NoSuchFeed(id.clone())),
-    }
-}
-
-/// Pulls every episode of the selected feeds, then writes those feeds. `report` is called
-/// as each episode finishes.
+/// Pulls every episode of the selected feeds, then builds. `report` is called as each episode
+/// finishes.
 pub fn sync(
-    root: &Path,
-    catalog: &Catalog,
+    archive: &mut Archive,
     options: &SyncOptions,
     progress: &dyn Progress,
     mut report: impl FnMut(&EpisodeReport),
 ) -> Result<Summary, Error> {
-    let feeds = select(catalog, options.feed.as_ref())?;
-    let state = State::new(root);
-    // Every feed's records: speaker feeds draw on all of them.
-    let mut records = load_records(&state, catalog)?;
-    let context = Context {
-        root,
-        state: &state,
-        downloader: needs_network(&feeds, options)
-            .then(|| Downloader::new(options.network.clone()))
-            .transpose()?,
-        progress,
-    };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(Error::Runtime)?;
     let mut summary = Summary::default();
-    let mut published = Vec::new();
-    runtime.block_on(async {
-        let jobs = feeds.iter().flat_map(|feed| {
-            let (records, context) = (records.get(&feed.id), &context);
-            feed.episodes.iter().map(move |episode| async move {
-                let existing = records.and_then(|records| records.get(&episode.id));
-                EpisodeReport::new(feed, episode, pull(context, feed, episode, existing).await)
-            })
-        });
-        let mut done = futures_util::stream::iter(jobs).buffer_unordered(options.jobs.get());
-        while let Some(episode_report) = done.next().await {
-            report(&episode_report);
-            if let Some(record) = &episode_report.record {
-                let key = (episode_report.feed.clone(), episode_report.episode.clone());
-                published.push((key, record.clone()));
+    let published = {
+        let feeds = archive.select(options.feed.as_ref())?;
+        let records = archive.records();
+        let context = Context {
+            root: archive.root(),
+            state: archive.state(),
+            downloader: needs_network(&feeds, options)
+                .then(|| Downloader::new(&archive.net(|_| {}), options.network.clone()))
+                .transpose()?,
+            progress,
+        };
+        let mut published = Vec::new();
+        archive.runtime()?.block_on(async {
+            let jobs = feeds.iter().flat_map(|feed| {
+                let (records, context) = (records.get(&feed.id), &context);
+                feed.episodes.iter().map(move |episode| async move {
+                    let existing = records.and_then(|records| records.get(&episode.id));
+                    EpisodeReport::new(feed, episode, pull(context, feed, episode, existing).await)
+                })
+            });
+            let mut done = futures_util::stream::iter(jobs).buffer_unordered(options.jobs.get());
+            while let Some(episode_report) = done.next().await {
+                report(&episode_report);
+                if let Some(record) = &episode_report.record {
+                    let key = (episode_report.feed.clone(), episode_report.episode.clone());
+                    published.push((key, record.clone()));
+                }
+                summary.episodes.push(episode_report);
             }
-            summary.episodes.push(episode_report);
-        }
-    });
+        });
+        published
+    };
     for ((feed, episode), record) in published {
-        records.entry(feed).or_default().insert(episode, record);
+        archive
+            .records_mut()
+            .entry(feed)
+            .or_default()
+            .insert(episode, record);
     }
-    summary.written = write_outputs(root, catalog, &records, &feeds)?;
+    summary.build = build::build(archive, options.feed.as_ref())?;
     Ok(summary)
 }
 
-/// Writes the selected feeds (and every speaker feed) from the catalog and the sync state.
-pub fn build(root: &Path, catalog: &Catalog, feed: Option<&FeedId>) -> Result<Written, Error> {
-    let feeds = select(catalog, feed)?;
-    let started = std::time::Instant::now();
-    let records = load_records(&State::new(root), catalog)?;
-    tracing::debug!("loaded the sync state in {:?}", started.elapsed());
-    write_outputs(root, catalog, &records, &feeds)
-}
-
-/// Writes the feeds of `feeds`, every speaker feed, and the web pages.
-fn write_outputs(
-    root: &Path,
-    catalog: &Catalog,
-    records: &Records,
-    feeds: &[&Feed],
-) -> Result<Written, Error> {
-    let started = std::time::Instant::now();
-    let (documents, warnings) = feed::documents(catalog, records, feeds);
-    let feeds = feed::write(root, catalog, &documents)?;
-    tracing::debug!("wrote {} feeds in {:?}", feeds.len(), started.elapsed());
-    let started = std::time::Instant::now();
-    let pages = site::write(root, catalog, records, &documents)?;
-    tracing::debug!("wrote the pages in {:?}", started.elapsed());
-    Ok(Written {
-        feeds,
-        pages,
-        warnings,
-    })
-}
-
-/// The sync records of every feed of the catalog.
-pub fn load_records(state: &State, catalog: &Catalog) -> Result<Records, Error> {
-    catalog
-        .feeds
-        .iter()
-        .map(|feed| Ok((feed.id.clone(), state.load_feed(&feed.id)?)))
-        .collect()
-}
-
 struct Context<'a> {
-    root: &'a Path,
+    root: &'a Root,
     state: &'a State,
     /// Set up only when some source is remote and the sync is not `--offline`.
     downloader: Option<Downloader>,
@@ -269,13 +221,13 @@ async fn pull(
     let current = intact.filter(|record| record.source == source_name);
     let (pulled, validators) = match &episode.audio {
         Source::Local(path) => {
-            let full = root.join(path);
-            let validators = local::validators(&full, &source_name)?;
+            let validators = local::validators(root, path)?;
             if current.is_some_and(|record| record.validators == validators) {
                 return Ok((Change::Unchanged, None));
             }
-            let dir = root.join(media::feed_dir(&feed.id));
-            let pulled = blocking(move || local::copy(&full, &source_name, &dir)).await??;
+            let (root, path) = (root.clone(), path.clone());
+            let dir = root.join(&media::feed_dir(&feed.id));
+            let pulled = blocking(move || local::copy(&root, &path, &dir)).await??;
             (pulled, validators)
         }
         Source::Remote(url) => {
@@ -285,7 +237,7 @@ async fn pull(
             let request = Request {
                 url,
                 known: current.map(|record| &record.validators),
-                partial: &Partial::new(root, &feed.id, &episode.id),
+                partial: &Partial::new(root.path(), &feed.id, &episode.id),
                 key: &EpisodeKey {
                     feed: feed.id.clone(),
                     episode: episode.id.clone(),
@@ -352,7 +304,7 @@ async fn publish(
     );
     let target = context.root.join(&relative);
     let (size, sha256) = (pulled.size, pulled.sha256.clone());
-    if std::fs::metadata(&target).is_ok_and(|m| m.len() == size) {
+    if build::present(context.root, &relative, size) {
         // The same bytes were published before under this content-hash name.
         pulled.discard();
     } else {
@@ -361,7 +313,7 @@ async fn publish(
     let record = Record {
         source,
         validators,
-        media: relative.to_string_lossy().replace('\\', "/"),
+        media: relative,
         size,
         sha256,
         probe,
@@ -383,8 +335,10 @@ fn needs_network(feeds: &[&Feed], options: &SyncOptions) -> bool {
             .any(|episode| matches!(episode.audio, Source::Remote(_)))
 }
 
-fn media_intact(root: &Path, record: &Record) -> bool {
-    std::fs::metadata(root.join(&record.media)).is_ok_and(|m| m.is_file() && m.len() == record.size)
+/// Whether the record's published file is in place, with its size (a symlink planted there
+/// is not).
+fn media_intact(root: &Root, record: &Record) -> bool {
+    build::present(root, &record.media, record.size)
 }
 
 /// Runs blocking work (file copies, probing) on tokio's blocking pool.

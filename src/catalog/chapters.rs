@@ -8,14 +8,17 @@ use serde_json::Value;
 
 use super::model::Source;
 
+/// Largest chapters file read.
+const MAX_CHAPTERS: u64 = 4 * 1024 * 1024;
+
 /// Checks a local chapters file; a URL is taken as it is.
 pub fn check(source: &Source, root: &Path) -> Result<(), String> {
     let Source::Local(path) = source else {
         return Ok(());
     };
-    let shown = path.display();
-    let text = std::fs::read_to_string(root.join(path))
-        .map_err(|err| format!("failed to read `{shown}`: {err}"))?;
+    let shown = path;
+    let bytes = crate::confined::read(root, path, MAX_CHAPTERS).map_err(|err| err.to_string())?;
+    let text = String::from_utf8(bytes).map_err(|_| format!("`{shown}` is not UTF-8 text"))?;
     let json: Value =
         serde_json::from_str(&text).map_err(|err| format!("`{shown}` is not valid JSON: {err}"))?;
     check_value(&json)

@@ -3,7 +3,7 @@
 //! A [`Checker`] reports each problem at the span of the value, and returns `None` for a value
 //! that failed, so validation goes on and every problem of a file is reported at once.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use toml::Spanned;
@@ -13,6 +13,7 @@ use url::Url;
 use super::diagnostic::{Diagnostic, SourceText};
 use super::model::Source;
 use super::taxonomy;
+use crate::confined::{self, ArchivePath};
 
 /// Collects the diagnostics of one file.
 pub struct Checker<'a> {
@@ -89,11 +90,10 @@ impl<'a> Checker<'a> {
         must_exist: bool,
     ) -> Option<Source> {
         match parse_source(value.get_ref()) {
-            Ok(Source::Local(path)) if must_exist && !self.root.join(&path).is_file() => self
-                .error(
-                    value.span(),
-                    format!("`{what}`: no file `{}` in the archive", path.display()),
-                ),
+            Ok(Source::Local(path)) if must_exist => match confined::check_file(self.root, &path) {
+                Ok(()) => Some(Source::Local(path)),
+                Err(err) => self.error(value.span(), format!("`{what}`: {err}")),
+            },
             Ok(source) => Some(source),
             Err(message) => self.error(value.span(), format!("`{what}`: {message}")),
         }
@@ -170,29 +170,17 @@ pub fn parse_source(text: &str) -> Result<Source, String> {
             "unsupported URL scheme `{}` in `{text}`: use http(s) or a path inside the archive",
             url.scheme()
         )),
-        Err(url::ParseError::RelativeUrlWithoutBase) => local_path(text).map(Source::Local),
-        Err(err) => Err(format!("malformed URL `{text}`: {err}")),
-    }
-}
-
-fn local_path(text: &str) -> Result<PathBuf, String> {
-    let path = Path::new(text);
-    let mut clean = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::Normal(part) => clean.push(part),
-            Component::CurDir => {}
-            Component::ParentDir | Component::RootDir | Component::Prefix(_) => {
+        Err(url::ParseError::RelativeUrlWithoutBase) => {
+            let path = ArchivePath::parse(text).map_err(|err| err.to_string())?;
+            if path.is_under(crate::media::MEDIA_DIR) {
                 return Err(format!(
-                    "path `{text}` must stay inside the archive (relative, without `..`)"
+                    "`{path}` is in `media/`, which the build manages; keep sources elsewhere, such as `recordings/` or `images/`"
                 ));
             }
+            Ok(Source::Local(path))
         }
+        Err(err) => Err(format!("malformed URL `{text}`: {err}")),
     }
-    if clean.as_os_str().is_empty() || text.contains('\\') {
-        return Err(format!("`{text}` is not a file path inside the archive"));
-    }
-    Ok(clean)
 }
 
 /// A TOML date (midnight UTC), or date-time (a local date-time is read as UTC).
@@ -239,7 +227,9 @@ mod tests {
         ));
         assert_eq!(
             parse_source("./recordings/a.mp3"),
-            Ok(Source::Local("recordings/a.mp3".into()))
+            Ok(Source::Local(
+                ArchivePath::parse("recordings/a.mp3").unwrap()
+            ))
         );
         assert_eq!(
             parse_source("../a.mp3").unwrap_err(),

@@ -9,6 +9,7 @@ mod check;
 pub mod diagnostic;
 mod episode;
 mod feed_file;
+mod fingerprint;
 pub mod id;
 pub mod model;
 mod raw;
@@ -59,6 +60,12 @@ pub struct Sources {
 
 /// Reads and checks the whole catalog of the archive at `root`.
 pub fn load(root: &Path) -> Result<Catalog, Error> {
+    let sources = read_sources(root)?;
+    check(&sources, root).map_err(|diagnostics| Error::Catalog(CatalogError { diagnostics }))
+}
+
+/// Reads the text of every catalog file of the archive at `root`.
+pub fn read_sources(root: &Path) -> Result<Sources, Error> {
     let mut sources = Sources {
         speakers: read_optional(root, Path::new(SPEAKERS_FILE))?,
         feeds: Vec::new(),
@@ -66,7 +73,7 @@ pub fn load(root: &Path) -> Result<Catalog, Error> {
     for path in feed_files(root)? {
         sources.feeds.push(read(root, &path)?);
     }
-    check(&sources, root).map_err(|diagnostics| Error::Catalog(CatalogError { diagnostics }))
+    Ok(sources)
 }
 
 /// Parses and checks catalog texts, as [`load`] does with the files of an archive; local

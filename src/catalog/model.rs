@@ -1,10 +1,12 @@
 //! The checked catalog: what the rest of the program works with.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 use url::Url;
+
+use crate::confined::ArchivePath;
 
 use super::id::{EpisodeId, EventId, FeedId, SpeakerId};
 
@@ -82,8 +84,8 @@ impl Feed {
     }
 
     /// Where the generated RSS goes, relative to the archive root.
-    pub fn xml_path(&self) -> PathBuf {
-        Path::new("feeds").join(format!("{}.xml", self.id))
+    pub fn xml_path(&self) -> ArchivePath {
+        ArchivePath::parse(&format!("feeds/{}.xml", self.id)).expect("a feed id is a valid segment")
     }
 
     /// The public URL of the generated RSS.
@@ -126,7 +128,7 @@ pub struct Owner {
 }
 
 /// An Apple Podcasts category, with an optional subcategory.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Category {
     pub name: String,
     pub sub: Option<String>,
@@ -170,7 +172,7 @@ pub struct Episode {
 }
 
 /// A transcript and what kind it is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Transcript {
     pub source: Source,
     pub mime_type: &'static str,
@@ -187,7 +189,7 @@ pub struct Soundbite {
 }
 
 /// A speaker credited on an episode, with the role they have there.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Credit {
     pub speaker: SpeakerId,
     pub role: &'static str,
@@ -199,15 +201,15 @@ pub struct Credit {
 pub enum Source {
     /// An http(s) URL.
     Remote(Url),
-    /// A path relative to the archive root, without `..`.
-    Local(PathBuf),
+    /// A path inside the archive.
+    Local(ArchivePath),
 }
 
 impl std::fmt::Display for Source {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Source::Remote(url) => write!(f, "{url}"),
-            Source::Local(path) => write!(f, "{}", path.display()),
+            Source::Local(path) => write!(f, "{path}"),
         }
     }
 }

@@ -9,13 +9,16 @@ use std::path::Path;
 
 use super::model::{Source, Transcript};
 
+/// Largest transcript read.
+const MAX_TRANSCRIPT: u64 = 32 * 1024 * 1024;
+
 /// The transcript at `source`; a local path is read from under `root`.
 pub fn recognise(source: Source, root: &Path) -> Result<Transcript, String> {
     let (mime_type, captions) = match &source {
         Source::Local(path) => {
-            let bytes = std::fs::read(root.join(path))
-                .map_err(|err| format!("failed to read `{}`: {err}", path.display()))?;
-            by_content(path, &String::from_utf8_lossy(&bytes))?
+            let bytes = crate::confined::read(root, path, MAX_TRANSCRIPT)
+                .map_err(|err| err.to_string())?;
+            by_content(path.as_path(), &String::from_utf8_lossy(&bytes))?
         }
         Source::Remote(url) => by_extension(url.path()).ok_or_else(|| {
             format!(

@@ -6,6 +6,9 @@ use std::path::Path;
 use super::Severity;
 use crate::catalog::Source;
 
+/// Largest artwork read.
+const MAX_ARTWORK: u64 = 64 * 1024 * 1024;
+
 /// Problems with the artwork at `source`; a URL cannot be checked offline and is noted.
 pub fn problems(root: &Path, source: &Source) -> Vec<(Severity, String)> {
     let path = match source {
@@ -15,14 +18,11 @@ pub fn problems(root: &Path, source: &Source) -> Vec<(Severity, String)> {
         }
         Source::Local(path) => path,
     };
-    let shown = path.display();
-    let bytes = match std::fs::read(root.join(path)) {
+    let shown = path;
+    let bytes = match crate::confined::read(root, path, MAX_ARTWORK) {
         Ok(bytes) => bytes,
         Err(err) => {
-            return vec![(
-                Severity::Error,
-                format!("artwork `{shown}` cannot be read: {err}"),
-            )];
+            return vec![(Severity::Error, format!("artwork: {err}"))];
         }
     };
     let kind = match imagesize::image_type(&bytes) {
@@ -36,10 +36,7 @@ pub fn problems(root: &Path, source: &Source) -> Vec<(Severity, String)> {
         }
     };
     let mut found = Vec::new();
-    let extension = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
+    let extension = path.extension().unwrap_or_default();
     let matches = match kind {
         "jpeg" => matches!(extension.as_str(), "jpg" | "jpeg"),
         _ => extension == "png",

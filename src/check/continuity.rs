@@ -21,12 +21,12 @@ pub fn check(
     let Ok(published) = rss::Channel::read_from(&bytes[..]) else {
         let message = format!(
             "`{}` does not parse, so GUID continuity was not checked",
-            document.path.display()
+            document.path
         );
         return findings.add(
             Severity::Warning,
             "guid-continuity",
-            (&document.path, None),
+            (document.path.as_path(), None),
             message,
         );
     };

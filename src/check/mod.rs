@@ -8,15 +8,19 @@ mod artwork;
 mod continuity;
 mod online;
 mod rules;
+mod vanished;
 
+use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use crate::Error;
-use crate::catalog::{Catalog, Feed, SPEAKERS_FILE};
-use crate::feed::{self, Assets, DocumentKind, Records};
+use crate::archive::Archive;
+use crate::assets::Assets;
+use crate::catalog::{FeedId, SPEAKERS_FILE, SpeakerId};
+use crate::feed::{self, Document, DocumentKind};
 
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -84,22 +88,41 @@ impl Findings {
     }
 }
 
-/// Checks `feeds` (and the speaker feeds) of the archive at `root`; with `online`, also asks
-/// every enclosure URL of the written feeds whether it answers as the feed says.
-pub fn run(
-    root: &Path,
-    catalog: &Catalog,
-    records: &Records,
-    feeds: &[&Feed],
-    online: bool,
-) -> Result<Vec<Finding>, Error> {
+/// What `check` looks at: the whole archive, or one feed and the speaker feeds built from
+/// its episodes.
+#[derive(Debug, Clone, Copy)]
+pub struct Scope<'a> {
+    pub feed: Option<&'a FeedId>,
+    pub online: bool,
+}
+
+/// Checks the archive. A problem found in the catalog is reported once, at its `file:line`;
+/// the rendered documents that inherit it are not reported again for it. With a feed in
+/// `scope`, only that feed's problems and those of the speaker feeds its episodes are in are
+/// reported. With `online`, every enclosure URL of the written feeds is asked (HEAD) whether
+/// it answers as the feed says.
+pub fn run(archive: &Archive, scope: Scope<'_>) -> Result<Vec<Finding>, Error> {
+    let (root, catalog) = (archive.root(), archive.catalog());
+    let selected = archive.select(scope.feed)?;
+    let speakers: BTreeSet<&SpeakerId> = match scope.feed {
+        None => catalog.speakers.keys().collect(),
+        Some(_) => selected
+            .iter()
+            .flat_map(|feed| feed.episodes.iter().flat_map(|e| &e.credits))
+            .map(|credit| &credit.speaker)
+            .collect(),
+    };
     let mut findings = Findings::default();
-    for feed in feeds {
-        rules::channel(root, feed, &mut findings);
+    for feed in &selected {
+        rules::channel(root.path(), feed, &mut findings);
     }
-    for speaker in catalog.speakers.values() {
+    for speaker in catalog
+        .speakers
+        .values()
+        .filter(|s| speakers.contains(&s.id))
+    {
         if let Some(image) = &speaker.image {
-            for (severity, message) in artwork::problems(root, image) {
+            for (severity, message) in artwork::problems(root.path(), image) {
                 findings.add(
                     severity.min(Severity::Warning),
                     "artwork",
@@ -110,8 +133,8 @@ pub fn run(
         }
         rules::links(speaker, &mut findings);
     }
-    let assets = Assets::new(root, false);
-    let (documents, warnings) = feed::documents(catalog, records, feeds);
+    let assets = Assets::new(root, &archive.outputs().sources);
+    let (documents, warnings) = feed::documents(catalog, archive.records());
     for warning in warnings {
         findings.add(
             Severity::Warning,
@@ -120,25 +143,28 @@ pub fn run(
             warning,
         );
     }
-    for (document, xml) in documents
+    let in_scope = |document: &Document<'_>| match &document.kind {
+        DocumentKind::Feed { id, .. } => selected.iter().any(|feed| &feed.id == id),
+        DocumentKind::Speaker(id) => speakers.contains(id),
+    };
+    let checked: Vec<&Document<'_>> = documents.iter().filter(|d| in_scope(d)).collect();
+    for (document, xml) in checked
         .iter()
-        .zip(feed::render_all(catalog, &documents, &assets)?)
+        .zip(feed::render_all(catalog, &checked, &assets)?)
     {
-        rules::document(root, document, &xml, &mut findings);
-    }
-    for document in &documents {
+        rules::document(root.path(), document, &xml, &mut findings);
         if let DocumentKind::Feed { id, full: true } = &document.kind
             && let Some(feed) = catalog.feed(id)
         {
-            continuity::check(root, feed, document, &mut findings);
+            continuity::check(root.path(), feed, document, &mut findings);
         }
     }
-    if online {
-        let written: Vec<_> = documents
-            .iter()
-            .map(|document| document.path.clone())
-            .collect();
-        online::check(root, &written, &mut findings);
+    if scope.feed.is_none() {
+        vanished::check(archive, &documents, &mut findings);
+    }
+    if scope.online {
+        let written: Vec<_> = checked.iter().map(|d| d.path.clone()).collect();
+        online::check(archive, &written, &mut findings)?;
     }
     findings
         .0

@@ -3,19 +3,30 @@
 //! apps need. This is how to verify that the feeds' `public_url` and the bucket's (or CDN's)
 //! public endpoint line up.
 
-use std::path::Path;
 use std::time::Duration;
 
 use futures_util::StreamExt;
 use reqwest::header;
+use url::Url;
 
 use super::{Findings, Severity};
+use crate::Error;
+use crate::archive::Archive;
+use crate::confined::ArchivePath;
+use crate::net::Timeouts;
 
-/// Checks the enclosures of the feed files at `paths` (archive-relative).
-pub fn check(root: &Path, paths: &[std::path::PathBuf], findings: &mut Findings) {
+/// Largest feed read.
+const MAX_FEED: u64 = 256 * 1024 * 1024;
+
+/// Checks the enclosures of the feed files at `paths`.
+pub fn check(
+    archive: &Archive,
+    paths: &[ArchivePath],
+    findings: &mut Findings,
+) -> Result<(), Error> {
     let mut enclosures = Vec::new();
     for path in paths {
-        let Ok(bytes) = std::fs::read(root.join(path)) else {
+        let Ok(bytes) = archive.root().read(path, MAX_FEED) else {
             continue;
         };
         let Ok(channel) = rss::Channel::read_from(&bytes[..]) else {
@@ -31,21 +42,19 @@ pub fn check(root: &Path, paths: &[std::path::PathBuf], findings: &mut Findings)
             }
         }
     }
-    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    else {
-        return;
-    };
-    let client = reqwest::Client::builder()
-        .connect_timeout(Duration::from_secs(15))
-        .timeout(Duration::from_secs(60))
-        .build();
-    let Ok(client) = client else { return };
-    let answers: Vec<_> = runtime.block_on(
+    let client = archive.net(|_| {}).client(Timeouts {
+        connect: Duration::from_secs(15),
+        read: None,
+        total: Some(Duration::from_secs(60)),
+    })?;
+    let answers: Vec<_> = archive.runtime()?.block_on(
         futures_util::stream::iter(enclosures.iter().map(|(_, url, _)| {
             let client = client.clone();
-            async move { client.head(url).send().await }
+            async move {
+                let url = Url::parse(url).map_err(|err| err.to_string())?;
+                let request = client.head(&url).map_err(|refused| refused.0)?;
+                request.send().await.map_err(|err| cause(&err))
+            }
         }))
         .buffered(8)
         .collect(),
@@ -59,12 +68,12 @@ pub fn check(root: &Path, paths: &[std::path::PathBuf], findings: &mut Findings)
                 findings.add(Severity::Error, "online", at, message);
                 continue;
             }
-            Err(err) => {
+            Err(reason) => {
                 findings.add(
                     Severity::Error,
                     "online",
                     at,
-                    format!("`{url}` does not answer: {err}"),
+                    format!("`{url}` does not answer: {reason}"),
                 );
                 continue;
             }
@@ -88,5 +97,26 @@ pub fn check(root: &Path, paths: &[std::path::PathBuf], findings: &mut Findings)
             );
             findings.add(Severity::Warning, "online", at, message);
         }
+    }
+    Ok(())
+}
+
+/// Why a request failed, without the URL reqwest repeats: "connection refused", "timed out
+/// after 60 s".
+fn cause(err: &reqwest::Error) -> String {
+    if err.is_timeout() {
+        return "timed out after 60 s".to_owned();
+    }
+    let mut source: Option<&dyn std::error::Error> = std::error::Error::source(err);
+    let mut innermost = None;
+    while let Some(cause) = source {
+        innermost = Some(cause.to_string());
+        source = cause.source();
+    }
+    let text = innermost.unwrap_or_else(|| err.to_string());
+    if text.contains("Connection refused") {
+        "connection refused".to_owned()
+    } else {
+        text
     }
 }

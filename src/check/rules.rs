@@ -100,13 +100,21 @@ pub fn document(root: &Path, document: &Document<'_>, xml: &str, findings: &mut 
         }
     };
     let itunes = channel.itunes_ext();
+    // Artwork and categories missing from the catalog are reported there, at their line.
+    let (no_image, no_categories) = (
+        document.channel.image.is_none(),
+        document.channel.categories.is_empty(),
+    );
     for (present, tag) in [
         (!channel.title().is_empty(), "title"),
         (!channel.description().is_empty(), "description"),
         (channel.language().is_some(), "language"),
-        (itunes.and_then(|i| i.image()).is_some(), "itunes:image"),
         (
-            itunes.is_some_and(|i| !i.categories().is_empty()),
+            no_image || itunes.and_then(|i| i.image()).is_some(),
+            "itunes:image",
+        ),
+        (
+            no_categories || itunes.is_some_and(|i| !i.categories().is_empty()),
             "itunes:category",
         ),
         (
@@ -181,7 +189,7 @@ fn item_rules(
         );
         findings.add(Severity::Warning, "enclosure-type", at, message);
     }
-    match std::fs::metadata(root.join(&record.media)) {
+    match std::fs::symlink_metadata(root.join(record.media.as_path())) {
         Ok(meta) if meta.len().to_string() == enclosure.length() => {}
         Ok(meta) => {
             let message = format!(

@@ -1,38 +1,51 @@
-//! `archive build`: write every feed from the catalog and the sync state, no network.
+//! `archive build`: write every feed and page from the catalog and the sync state, no network.
 
 use std::path::Path;
 
 use anyhow::Result;
 
 use crate::Outcome;
+use crate::build::{Report, build};
 use crate::catalog::FeedId;
-use crate::feed::Written;
-use crate::sync::build;
 
 pub fn run(root: &Path, feed: Option<&FeedId>, wait: bool, quiet: bool) -> Result<Outcome> {
-    let (_lock, catalog) = super::open(root, wait)?;
-    let written = build(root, &catalog, feed)?;
-    print_feeds(&written, quiet);
+    let opening = super::open_writing(root, wait)?;
+    if opening.current()? {
+        if !quiet {
+            eprintln!("build: nothing changed since the last build");
+        }
+        return Ok(Outcome::Success);
+    }
+    let mut archive = super::load(opening)?;
+    let report = build(&mut archive, feed)?;
+    print_report(&report, quiet);
     Ok(Outcome::Success)
 }
 
-/// One line per feed file, and a warning per episode left out of it.
-pub fn print_feeds(written: &Written, quiet: bool) {
-    for warning in &written.warnings {
+/// One line per feed file, a warning per episode left out of one, and what was deleted.
+pub fn print_report(report: &Report, quiet: bool) {
+    for warning in &report.warnings {
         eprintln!("archive: warning: {warning}");
     }
-    for feed in &written.feeds {
+    for feed in &report.feeds {
         for episode in &feed.missing {
             eprintln!(
                 "archive: warning: episode `{episode}` is left out of `{}`: it has no synced recording yet",
-                feed.path.display()
+                feed.path
             );
         }
         if !quiet {
             let verb = if feed.changed { "wrote" } else { "unchanged" };
             let plural = if feed.items == 1 { "" } else { "s" };
-            let path = feed.path.display();
-            eprintln!("{verb:>10} {path} ({} episode{plural})", feed.items);
+            eprintln!("{verb:>10} {} ({} episode{plural})", feed.path, feed.items);
+        }
+    }
+    if !quiet {
+        for path in &report.deleted {
+            eprintln!(
+                "{:>10} {path} (no longer produced by the catalog)",
+                "deleted"
+            );
         }
     }
 }

@@ -11,7 +11,7 @@ use crate::edit::CatalogEdit;
 use crate::import::{self, ImportOptions, Plan, Status};
 
 pub fn run(root: &Path, options: &ImportOptions, wait: bool, quiet: bool) -> Result<Outcome> {
-    let _lock = super::lock(root, wait)?;
+    let _lock = super::open_writing(root, wait)?;
     let edit = CatalogEdit::open(root)?;
     let plan = import::plan(options, &edit)?;
     print_plan(&plan);

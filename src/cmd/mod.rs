@@ -12,22 +12,37 @@ mod sync;
 
 use anyhow::Result;
 
+use std::path::Path;
+
 use crate::Outcome;
+use crate::archive::{Access, Archive, Opening};
 use crate::cli::{Action, Command};
 
-/// Takes the archive's lock, saying so if another process holds it, then completes an edit
-/// that a killed process committed but did not finish. Every command that writes to the
-/// archive starts here, before it reads the catalog or sweeps leftovers.
-fn lock(root: &std::path::Path, wait: bool) -> Result<crate::lock::ArchiveLock> {
-    let lock = crate::lock::acquire(root, wait, |path| {
+/// Opens the archive for a command that writes: takes the lock (saying so while another
+/// process holds it) and completes an edit a killed process committed but did not finish.
+/// The catalog is read but not parsed yet.
+fn open_writing(root: &Path, wait: bool) -> Result<Opening> {
+    let waiting = |path: &Path| {
         eprintln!(
             "archive: waiting for another `archive` process to finish (lock `{}`)",
             path.display()
         );
-    })?;
-    let completed = crate::transaction::roll_forward(root)?;
-    if !completed.is_empty() {
-        let files: Vec<String> = completed
+    };
+    Ok(Opening::open(
+        root,
+        Access::Write {
+            wait,
+            waiting: &waiting,
+        },
+    )?)
+}
+
+/// Loads an opened archive, and says what opening it repaired.
+fn load(opening: Opening) -> Result<Archive> {
+    let archive = opening.load()?;
+    if !archive.completed_edit.is_empty() {
+        let files: Vec<String> = archive
+            .completed_edit
             .iter()
             .map(|path| format!("`{}`", path.display()))
             .collect();
@@ -36,23 +51,10 @@ fn lock(root: &std::path::Path, wait: bool) -> Result<crate::lock::ArchiveLock> 
             files.join(", ")
         );
     }
-    Ok(lock)
-}
-
-/// Takes the lock, loads the catalog, and removes what killed runs left behind: the start of
-/// `sync` and `build`.
-fn open(
-    root: &std::path::Path,
-    wait: bool,
-) -> Result<(crate::lock::ArchiveLock, crate::catalog::Catalog)> {
-    let lock = lock(root, wait)?;
-    let started = std::time::Instant::now();
-    let catalog = crate::catalog::load(root)?;
-    tracing::debug!("loaded the catalog in {:?}", started.elapsed());
-    for path in crate::leftovers::sweep(root, &catalog) {
+    for path in &archive.removed_leftovers {
         tracing::info!("removed leftover `{}`", path.display());
     }
-    Ok((lock, catalog))
+    Ok(archive)
 }
 
 /// Runs a checked command.
@@ -62,9 +64,12 @@ pub fn run(command: Command) -> Result<Outcome> {
         Action::Sync { options, wait } => sync::run(&command.root, &options, wait, quiet),
         Action::Build { feed, wait } => build::run(&command.root, feed.as_ref(), wait, quiet),
         Action::Probe { files, json } => probe::run(&files, json),
-        Action::Check { feed, json, online } => {
-            check::run(&command.root, feed.as_ref(), json, online)
-        }
+        Action::Check {
+            feed,
+            json,
+            online,
+            allow_private,
+        } => check::run(&command.root, feed.as_ref(), json, online, allow_private),
         Action::Serve(options) => serve::run(&command.root, &options),
         Action::Import { options, wait } => import::run(&command.root, &options, wait, quiet),
         Action::Publish { options, wait } => publish::run(&command.root, &options, wait, quiet),

@@ -1,5 +1,6 @@
-//! `archive publish [--to URL] [--dry-run] [--prune] [--jobs N]`: upload what changed, media
-//! first and feeds last; print the plan with `--dry-run`.
+//! `archive publish [--to URL] [--dry-run] [--prune] [--jobs N] [--no-build]`: build first if
+//! the outputs are older than the catalog, then upload what changed, media first and feeds
+//! last; print the plan with `--dry-run`.
 
 use std::path::Path;
 use std::time::Instant;
@@ -8,11 +9,23 @@ use anyhow::Result;
 use bytesize::ByteSize;
 
 use crate::Outcome;
-use crate::publish::{Event, Plan, PublishOptions, Stage, publish};
+use crate::publish::{Event, Plan, PublishError, PublishOptions, Stage, publish};
 
 pub fn run(root: &Path, options: &PublishOptions, wait: bool, quiet: bool) -> Result<Outcome> {
     let started = Instant::now();
-    let _lock = super::lock(root, wait)?;
+    let opening = super::open_writing(root, wait)?;
+    let current = opening.current()?;
+    let mut archive = super::load(opening)?;
+    if !current {
+        if options.no_build {
+            return Err(PublishError::Stale.into());
+        }
+        eprintln!(
+            "publish: the outputs are older than the catalog or the sync records; building first"
+        );
+        let report = crate::build::build(&mut archive, None)?;
+        super::build::print_report(&report, quiet);
+    }
     let report = |event: Event<'_>| {
         if quiet {
             return;
@@ -31,7 +44,7 @@ pub fn run(root: &Path, options: &PublishOptions, wait: bool, quiet: bool) -> Re
             ),
         }
     };
-    let summary = publish(root, options, &report)?;
+    let summary = publish(&archive, options, &report)?;
     let plan = &summary.plan;
     let ((up, up_bytes), (skip, skip_bytes)) = plan.totals();
     let size = |bytes| ByteSize::b(bytes).display().iec();

@@ -6,12 +6,13 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::Outcome;
-use crate::catalog;
+use crate::archive::{Access, Archive};
 use crate::serve::{ServeOptions, serve};
 
 pub fn run(root: &Path, options: &ServeOptions) -> Result<Outcome> {
-    let catalog = catalog::load(root)?;
-    serve(root, options, |addr| {
+    let archive = Archive::open(root, Access::Read)?;
+    let catalog = archive.catalog();
+    serve(archive.root(), archive.runtime()?, options, |addr| {
         let host = match addr.ip() {
             ip if ip.is_unspecified() => format!("127.0.0.1:{}", addr.port()),
             _ => addr.to_string(),

@@ -6,9 +6,9 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::Outcome;
+use crate::catalog;
 use crate::edit::CatalogEdit;
 use crate::speaker::{self, Edit};
-use crate::{catalog, leftovers};
 
 pub fn list(root: &Path, json: bool) -> Result<Outcome> {
     let speakers = speaker::list(&catalog::load(root)?);
@@ -31,11 +31,9 @@ pub fn show(root: &Path, id: &str, json: bool) -> Result<Outcome> {
 }
 
 pub fn edit(root: &Path, request: &Edit, wait: bool, quiet: bool) -> Result<Outcome> {
-    let _lock = super::lock(root, wait)?;
+    // The lock, a finished interrupted edit and a swept archive; the edit reads its own text.
+    let _archive = super::load(super::open_writing(root, wait)?)?;
     let mut edit = CatalogEdit::open(root)?;
-    for path in leftovers::sweep(root, edit.catalog()) {
-        tracing::info!("removed leftover `{}`", path.display());
-    }
     let done = speaker::apply(&mut edit, request)?;
     let written = edit.commit()?;
     if !quiet {

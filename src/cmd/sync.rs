@@ -6,24 +6,26 @@ use std::time::Instant;
 
 use anyhow::Result;
 
-use super::build::print_feeds;
+use super::build::print_report;
 use super::report::Reporter;
 use crate::Outcome;
 use crate::sync::{Change, SyncOptions, sync};
 
 pub fn run(root: &Path, options: &SyncOptions, wait: bool, quiet: bool) -> Result<Outcome> {
     let started = Instant::now();
-    let (_lock, catalog) = super::open(root, wait)?;
-    let episodes = crate::sync::select(&catalog, options.feed.as_ref())?
+    let mut archive = super::load(super::open_writing(root, wait)?)?;
+    archive.allow_private(options.allow_private);
+    let episodes = archive
+        .select(options.feed.as_ref())?
         .iter()
         .map(|feed| feed.episodes.len())
         .sum();
     let reporter = Reporter::new(episodes, quiet);
-    let summary = sync(root, &catalog, options, &reporter, |report| {
+    let summary = sync(&mut archive, options, &reporter, |report| {
         reporter.finished(report);
     })?;
     reporter.clear();
-    print_feeds(&summary.written, quiet);
+    print_report(&summary.build, quiet);
     let failed = summary.failures().count();
     if !quiet {
         eprintln!(

@@ -5,11 +5,11 @@ use rss::extension::ExtensionMap;
 use rss::extension::itunes::{ITunesCategory, ITunesChannelExtension, ITunesOwner};
 use rss::{Channel, Image};
 
-use super::assets::Assets;
 use super::document::Document;
 use super::namespace::{self, element};
 use super::text::{clean, cut};
 use crate::Error;
+use crate::assets::Assets;
 use crate::catalog::{Catalog, Category};
 
 /// Apple's limit for descriptions, in bytes.

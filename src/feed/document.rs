@@ -2,20 +2,15 @@
 //! (two with `limit`: the newest items, and the full archive), and one per speaker with every
 //! speech of that speaker across all feeds, under the same GUIDs.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-
 use url::Url;
 
-use super::assets::Place;
+use crate::assets::Place;
 use crate::catalog::{
     Catalog, Category, Credit, Episode, EpisodeId, Feed, FeedId, Owner, Source, Speaker, SpeakerId,
 };
+use crate::confined::ArchivePath;
 use crate::media;
-use crate::state::Record;
-
-/// The sync records of every feed, by feed and episode.
-pub type Records = HashMap<FeedId, HashMap<EpisodeId, Record>>;
+use crate::state::{Record, Records};
 
 /// What a document publishes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,7 +26,7 @@ pub struct Document<'a> {
     pub kind: DocumentKind,
     /// Relative to the archive root: `feeds/<id>.xml`, `feeds/<id>.full.xml`,
     /// `feeds/speakers/<speaker-id>.xml`.
-    pub path: PathBuf,
+    pub path: ArchivePath,
     /// Its public URL, for `atom:link rel="self"`.
     pub url: Url,
     /// The URL its `podcast:guid` derives from (the main feed's, for a full archive).
@@ -128,7 +123,7 @@ pub fn feed_documents<'a>(feed: &'a Feed, records: &'a Records) -> Vec<Document<
             missing,
         }];
     };
-    let full_path = Path::new("feeds").join(format!("{}.full.xml", feed.id));
+    let full_path = output_path(&format!("feeds/{}.full.xml", feed.id));
     let full = Document {
         kind: DocumentKind::Feed {
             id: feed.id.clone(),
@@ -187,7 +182,7 @@ fn speaker_document<'a>(
 ) -> Option<Document<'a>> {
     let home = home_feed(catalog, speaker)?;
     let entries = speaker_entries(catalog, records, speaker);
-    let path = Path::new("feeds/speakers").join(format!("{}.xml", speaker.id));
+    let path = output_path(&format!("feeds/speakers/{}.xml", speaker.id));
     let url = media::public_url(base, &path);
     let meta = &home.channel;
     let who = match &speaker.title {
@@ -219,7 +214,7 @@ fn speaker_document<'a>(
             group: speaker.group,
         }],
         place: Place {
-            dir: Path::new(media::MEDIA_DIR).join("speakers"),
+            dir: media::speakers_dir(),
             base: base.clone(),
         },
     };
@@ -285,4 +280,9 @@ fn newest_first<'a>(episodes: impl Iterator<Item = &'a Episode>) -> Vec<&'a Epis
     let mut sorted: Vec<_> = episodes.collect();
     sorted.sort_by_key(|episode| std::cmp::Reverse(episode.published));
     sorted
+}
+
+/// The path of a generated file, made of ids that are valid path segments.
+pub fn output_path(text: &str) -> ArchivePath {
+    ArchivePath::parse(text).expect("ids are valid path segments")
 }

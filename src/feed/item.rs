@@ -5,12 +5,12 @@ use rss::extension::itunes::ITunesItemExtension;
 use rss::extension::{Extension, ExtensionMap};
 use rss::{Enclosure, Guid, Item};
 
-use super::assets::{Assets, Place};
 use super::channel::DESCRIPTION_LIMIT;
 use super::document::Entry;
 use super::namespace::{self, element};
 use super::text::{clean, cut, escape_html, paragraphs};
 use crate::Error;
+use crate::assets::{Assets, Place};
 use crate::catalog::{Catalog, Credit, Event, Speaker};
 use crate::media;
 
@@ -28,10 +28,7 @@ pub(super) fn build(
     let speakers = speakers(catalog, &episode.credits);
     let event = episode.event.as_ref().and_then(|id| feed.event(id));
     let place = entry.place();
-    let enclosure_url = media::public_url(
-        &feed.channel.public_url,
-        std::path::Path::new(&record.media),
-    );
+    let enclosure_url = media::public_url(&feed.channel.public_url, &record.media);
 
     let mut item = Item::default();
     item.set_title(clean(&episode.title));

@@ -1,11 +1,9 @@
 //! Writing RSS 2.0 from the catalog and the sync state, with the `rss` crate: one document per
 //! catalog feed (two with `limit`) and one per speaker ([`document`]).
 //!
-//! The output depends only on its inputs: no "now", items in a fixed order, maps sorted. The
-//! same catalog and media give byte-identical files, and a file whose bytes would not change
-//! is not rewritten.
+//! Rendering is pure: the output depends only on its inputs (no "now", items in a fixed order,
+//! maps sorted), and nothing is written here; the build writes what is rendered.
 
-mod assets;
 mod channel;
 pub mod document;
 mod item;
@@ -13,33 +11,15 @@ mod namespace;
 pub mod text;
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 
-pub use assets::{Assets, Place};
 pub use channel::{DESCRIPTION_LIMIT, podcast_guid};
-pub use document::{Document, DocumentKind, Records};
+pub use document::{Document, DocumentKind};
 
-use crate::catalog::{Catalog, EpisodeId, Feed, FeedId};
-use crate::{Error, atomic};
-
-/// One feed file written (or found already current).
-#[derive(Debug)]
-pub struct FeedOutput {
-    pub path: PathBuf,
-    pub changed: bool,
-    pub items: usize,
-    /// Episodes left out: they have no synced recording.
-    pub missing: Vec<EpisodeId>,
-}
-
-/// What writing the feeds and pages did, and what it could not do.
-#[derive(Debug, Default)]
-pub struct Written {
-    pub feeds: Vec<FeedOutput>,
-    /// Web pages rewritten.
-    pub pages: usize,
-    pub warnings: Vec<String>,
-}
+use crate::Error;
+use crate::assets::Assets;
+use crate::catalog::{Catalog, EpisodeId, FeedId};
+use crate::confined::ArchivePath;
+use crate::state::Records;
 
 /// Renders every document to XML, in order, spread over the cores. Local assets are published
 /// on the way if `assets` says so.
@@ -51,7 +31,7 @@ pub struct Written {
 /// what writing each document whole gives (the feed snapshots in the tests hold that).
 pub fn render_all(
     catalog: &Catalog,
-    documents: &[Document<'_>],
+    documents: &[&Document<'_>],
     assets: &Assets<'_>,
 ) -> Result<Vec<String>, Error> {
     let mut index: HashMap<(&FeedId, &EpisodeId), usize> = HashMap::new();
@@ -100,11 +80,11 @@ const ITEM_END: &str = "</item>";
 const CHANNEL_END: &str = "\n  </channel>";
 
 /// `channel` as indented XML.
-fn write_channel(channel: &rss::Channel, path: &Path) -> Result<String, Error> {
+fn write_channel(channel: &rss::Channel, path: &ArchivePath) -> Result<String, Error> {
     let body = channel
         .pretty_write_to(Vec::new(), b' ', 2)
         .map_err(|source| Error::Rss {
-            path: path.to_owned(),
+            path: path.as_path().to_owned(),
             source,
         })?;
     // quick-xml writes only valid UTF-8 (with its own XML declaration).
@@ -112,13 +92,13 @@ fn write_channel(channel: &rss::Channel, path: &Path) -> Result<String, Error> {
         .unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned()))
 }
 
-/// The documents of `feeds` and of every speaker, with a warning if speaker feeds are off.
+/// The documents of every feed and every speaker, with a warning if speaker feeds are off.
 pub fn documents<'a>(
     catalog: &'a Catalog,
     records: &'a Records,
-    feeds: &[&'a Feed],
 ) -> (Vec<Document<'a>>, Vec<String>) {
-    let mut documents: Vec<Document<'a>> = feeds
+    let mut documents: Vec<Document<'a>> = catalog
+        .feeds
         .iter()
         .flat_map(|feed| document::feed_documents(feed, records))
         .collect();
@@ -128,26 +108,6 @@ pub fn documents<'a>(
         Err(why) => warnings.push(format!("no speaker feeds: {why}")),
     }
     (documents, warnings)
-}
-
-/// Writes `documents`, each only if its bytes changed.
-pub fn write(
-    root: &Path,
-    catalog: &Catalog,
-    documents: &[Document<'_>],
-) -> Result<Vec<FeedOutput>, Error> {
-    let assets = Assets::new(root, true);
-    let rendered = render_all(catalog, documents, &assets)?;
-    let pairs: Vec<_> = documents.iter().zip(&rendered).collect();
-    crate::parallel::map(&pairs, |(document, xml)| {
-        let changed = atomic::write_if_changed(&root.join(&document.path), xml.as_bytes())?;
-        Ok(FeedOutput {
-            path: document.path.clone(),
-            changed,
-            items: document.entries.len(),
-            missing: document.missing.clone(),
-        })
-    })
 }
 
 /// `H:MM:SS` (or `M:SS`) for a number of seconds.

@@ -21,9 +21,9 @@ pub struct Downloader {
 }
 
 impl Downloader {
-    pub fn new(settings: Settings) -> Result<Self, Error> {
+    pub fn new(net: &crate::net::Net, settings: Settings) -> Result<Self, Error> {
         Ok(Self {
-            client: Client::new(&settings)?,
+            client: Client::new(net, &settings)?,
             budget: Budget::new(settings.retry_budget),
             settings,
             hosts: Mutex::default(),

@@ -9,7 +9,7 @@ use std::io::Read;
 use std::time::Duration;
 
 use reqwest::header::{self, HeaderMap, HeaderValue};
-use reqwest::{Response, StatusCode, redirect};
+use reqwest::{Response, StatusCode};
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncWriteExt, BufWriter};
 use url::Url;
@@ -18,12 +18,10 @@ use super::partial::{Partial, PartialMeta};
 use super::retry::{Settings, parse_retry_after, retryable_status};
 use super::{FetchError, Pulled, PulledFile, range};
 use crate::Error;
+use crate::net::{self, Net, Timeouts};
 use crate::probe::sniff;
 use crate::progress::{EpisodeKey, Progress};
 use crate::state::Validators;
-
-/// Redirects followed before giving up.
-pub const MAX_REDIRECTS: usize = 10;
 
 /// The result of a download.
 #[derive(Debug)]
@@ -115,34 +113,21 @@ impl Deadline {
     }
 }
 
-/// A reqwest client set up for pulling recordings.
+/// An HTTP client set up for pulling recordings.
 #[derive(Debug, Clone)]
 pub struct Client {
-    inner: reqwest::Client,
+    inner: net::Client,
     max_size: u64,
 }
 
 impl Client {
-    /// A client with the timeouts of `settings`, at most [`MAX_REDIRECTS`] redirects, and
-    /// http(s) only, also after a redirect.
-    pub fn new(settings: &Settings) -> Result<Self, Error> {
-        let policy = redirect::Policy::custom(|attempt| {
-            if attempt.previous().len() > MAX_REDIRECTS {
-                attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
-            } else if !matches!(attempt.url().scheme(), "http" | "https") {
-                let message = format!("refused redirect to `{}`", attempt.url());
-                attempt.error(message)
-            } else {
-                attempt.follow()
-            }
-        });
-        let inner = reqwest::Client::builder()
-            .user_agent(concat!("speech-archive/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(settings.connect_timeout)
-            .read_timeout(settings.read_timeout)
-            .redirect(policy)
-            .build()
-            .map_err(Error::HttpClient)?;
+    /// A client of `net` with the timeouts and size limit of `settings`.
+    pub fn new(net: &Net, settings: &Settings) -> Result<Self, Error> {
+        let inner = net.client(Timeouts {
+            connect: settings.connect_timeout,
+            read: Some(settings.read_timeout),
+            total: None,
+        })?;
         Ok(Self {
             inner,
             max_size: settings.max_size,
@@ -164,7 +149,11 @@ impl Client {
         }
         let conditions = conditional_headers(request.known);
         let asked = !conditions.is_empty();
-        let mut builder = self.inner.get(request.url.clone()).headers(conditions);
+        let mut builder = self
+            .inner
+            .get(request.url)
+            .map_err(|refused| Failure::stop(FetchError::Network(refused.0)))?
+            .headers(conditions);
         if let Some((have, meta)) = &resume {
             builder = builder.header(header::RANGE, format!("bytes={have}-"));
             if let Some(validator) = meta.if_range() {
@@ -339,15 +328,42 @@ fn check_continuation(
             "`Content-Length: {length}` does not match `Content-Range: {value}`"
         )));
     }
-    let etag = header_text(response.headers(), header::ETAG);
-    if let (Some(now), Some(before)) = (&etag, &previous.etag)
-        && now != before
-    {
-        return Err(bad(format!(
-            "the file changed since the partial download (`ETag` {before} is now {now})"
-        )));
-    }
+    same_representation(response, previous, total).map_err(bad)?;
     Ok(total)
+}
+
+/// Whether a `206` continues the very file the partial download holds: a strong `ETag`
+/// equal to the one it started with, or, where the server sends no `ETag`, the same
+/// `Last-Modified` and the same total length. Anything less could splice two versions.
+fn same_representation(
+    response: &Response,
+    previous: &PartialMeta,
+    total: u64,
+) -> Result<(), String> {
+    let etag = header_text(response.headers(), header::ETAG);
+    let modified = header_text(response.headers(), header::LAST_MODIFIED);
+    let strong = previous
+        .etag
+        .as_deref()
+        .filter(|etag| !etag.starts_with("W/"));
+    match (etag.as_deref(), strong) {
+        (Some(now), Some(before)) if now == before => Ok(()),
+        (Some(now), Some(before)) => Err(format!(
+            "the file changed since the partial download (`ETag` {before} is now {now})"
+        )),
+        (None, Some(before)) => Err(format!(
+            "the `206` answer has no `ETag` to prove it continues the same file (`{before}`)"
+        )),
+        (_, None) => match (&modified, &previous.last_modified) {
+            (Some(now), Some(before)) if now == before && previous.total == Some(total) => Ok(()),
+            (Some(now), Some(before)) if now != before => Err(format!(
+                "the file changed since the partial download (`Last-Modified` {before} is now {now})"
+            )),
+            _ => Err(
+                "the `206` answer carries no validator proving it continues the same file".into(),
+            ),
+        },
+    }
 }
 
 /// A `416` to a resume: the partial file is complete only if the server's length and
@@ -463,9 +479,16 @@ fn text_content_type(headers: &HeaderMap) -> Option<String> {
     textual.then_some(media_type)
 }
 
-/// A failed request: a timeout or another network error is retried, a refused redirect is
-/// not.
+/// A failed request: a timeout or another network error is retried; a refused redirect or an
+/// address the policy refuses is not.
 fn classify(err: &reqwest::Error) -> Failure {
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        if let Some(refused) = cause.downcast_ref::<crate::net::Refused>() {
+            return Failure::stop(FetchError::Network(refused.to_string()));
+        }
+        source = cause.source();
+    }
     if err.is_timeout() {
         Failure::retry(FetchError::Timeout(chain(err)))
     } else if err.is_redirect() {

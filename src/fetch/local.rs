@@ -3,7 +3,6 @@
 //! It is copied, not linked: a hard link would let an in-place edit of the source change the
 //! bytes behind a published URL.
 
-use std::fs::File;
 use std::io::{BufWriter, Read, Write};
 use std::path::Path;
 use std::time::UNIX_EPOCH;
@@ -11,21 +10,13 @@ use std::time::UNIX_EPOCH;
 use sha2::{Digest, Sha256};
 
 use super::{FetchError, Pulled, PulledFile};
+use crate::confined::{ArchivePath, OpenError, Root};
 use crate::probe::sniff;
 use crate::state::Validators;
 
 /// The validators of a local file: size and modification time.
-pub fn validators(path: &Path, shown: &str) -> Result<Validators, FetchError> {
-    let metadata = std::fs::metadata(path).map_err(|err| match err.kind() {
-        std::io::ErrorKind::NotFound => FetchError::MissingLocal(shown.to_owned()),
-        _ => FetchError::Read {
-            path: shown.to_owned(),
-            source: err,
-        },
-    })?;
-    if !metadata.is_file() {
-        return Err(FetchError::MissingLocal(shown.to_owned()));
-    }
+pub fn validators(root: &Root, path: &ArchivePath) -> Result<Validators, FetchError> {
+    let metadata = root.metadata(path).map_err(open_error)?;
     let modified_ns = metadata
         .modified()
         .ok()
@@ -37,17 +28,25 @@ pub fn validators(path: &Path, shown: &str) -> Result<Validators, FetchError> {
     })
 }
 
+/// A missing local recording is like a 404; a symlink out of the archive is refused.
+fn open_error(err: OpenError) -> FetchError {
+    match err {
+        OpenError::Missing(path) => FetchError::MissingLocal(path.to_string()),
+        other => FetchError::Local(other.to_string()),
+    }
+}
+
 /// Copies `path` into a temp file in `dir`, hashing it on the way.
-pub fn copy(path: &Path, shown: &str, dir: &Path) -> Result<Pulled, FetchError> {
+pub fn copy(root: &Root, path: &ArchivePath, dir: &Path) -> Result<Pulled, FetchError> {
     let read_error = |source| FetchError::Read {
-        path: shown.to_owned(),
+        path: path.to_string(),
         source,
     };
     let write_error = |source| FetchError::Write {
         path: dir.display().to_string(),
         source,
     };
-    let mut input = File::open(path).map_err(read_error)?;
+    let (mut input, _) = root.open(path).map_err(open_error)?;
     let temp =
         crate::atomic::temp_in(dir).map_err(|err| write_error(std::io::Error::other(err)))?;
     let mut output = BufWriter::new(temp.as_file());

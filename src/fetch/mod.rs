@@ -71,6 +71,8 @@ impl Pulled {
 pub enum FetchError {
     #[error("no file `{0}` in the archive")]
     MissingLocal(String),
+    #[error("{0}")]
+    Local(String),
     #[error("the server answered {0}")]
     Status(reqwest::StatusCode),
     #[error("the server answered 304 Not Modified to a request that sent no validator")]

@@ -41,6 +41,19 @@ impl Manifest {
         manifest
     }
 
+    /// The keys of every destination's manifest of the archive at `root`.
+    pub fn published_keys(root: &Path) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(root.join(MANIFEST_DIR)) else {
+            return Vec::new();
+        };
+        entries
+            .flatten()
+            .filter_map(|entry| std::fs::read(entry.path()).ok())
+            .filter_map(|bytes| serde_json::from_slice::<Self>(&bytes).ok())
+            .flat_map(|manifest| manifest.objects.into_keys())
+            .collect()
+    }
+
     /// Writes the manifest atomically.
     pub fn save(&self) -> Result<(), Error> {
         let json = serde_json::to_vec_pretty(self).map_err(|err| Error::Write {

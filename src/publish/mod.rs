@@ -23,7 +23,16 @@ use std::path::{Path, PathBuf};
 use futures_util::{StreamExt, TryStreamExt};
 use object_store::{ObjectMeta, ObjectStoreExt};
 
+use crate::archive::Archive;
+use crate::confined::Root;
+use crate::outputs::Outputs;
+
 pub use manifest::MANIFEST_DIR;
+
+/// The keys of every object ever uploaded from the archive at `root`, by any destination.
+pub fn published_keys(root: &Path) -> Vec<String> {
+    Manifest::published_keys(root)
+}
 pub use plan::{Plan, Stage};
 pub use target::{PublishSettings, SETTINGS_FILE, settings};
 
@@ -37,6 +46,8 @@ pub struct PublishOptions {
     pub to: Option<String>,
     pub dry_run: bool,
     pub prune: bool,
+    /// Refuse outputs older than the catalog instead of building first.
+    pub no_build: bool,
     /// Uploads at once.
     pub jobs: NonZeroUsize,
 }
@@ -56,8 +67,14 @@ pub enum PublishError {
     List { destination: String, reason: String },
     #[error("failed to upload `{key}`: {reason}")]
     Store { key: String, reason: String },
-    #[error("`{}` is named by a feed or page but missing here, and not in the store yet; run `archive sync` (nothing was uploaded)", .0.display())]
+    #[error("`{}` is an output of the last build but missing here, and not in the store yet; run `archive sync` (nothing was uploaded)", .0.display())]
     Missing(PathBuf),
+    #[error(
+        "the outputs are older than the catalog or the sync records; run `archive build` first, or leave out --no-build"
+    )]
+    Stale,
+    #[error("failed to save the publish manifest: {0}")]
+    Manifest(String),
     #[error("failed to read `{}`: {source}", path.display())]
     Read {
         path: PathBuf,
@@ -82,13 +99,14 @@ pub struct Summary {
     pub deleted: Vec<(String, u64)>,
 }
 
-/// Publishes the archive at `root`.
+/// Publishes the outputs of the last build of `archive`.
 pub fn publish(
-    root: &Path,
+    archive: &Archive,
     options: &PublishOptions,
     report: &(dyn Fn(Event<'_>) + Sync),
-) -> Result<Summary, crate::Error> {
-    let settings = settings(root)?;
+) -> Result<Summary, PublishError> {
+    let root = archive.root();
+    let settings = settings(root.path())?;
     let to = options
         .to
         .clone()
@@ -96,51 +114,68 @@ pub fn publish(
         .ok_or(PublishError::NoDestination)?;
     let target = target::open(&to, &settings)?;
     let grace = settings.grace()?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(crate::Error::Runtime)?;
-    runtime.block_on(publish_to(root, &target, options, grace, report))
+    let runtime = archive
+        .runtime()
+        .map_err(|err| PublishError::Settings(err.to_string()))?;
+    runtime
+        .block_on(publish_to(
+            root,
+            archive.outputs(),
+            &target,
+            options,
+            grace,
+            report,
+        ))
+        .map_err(|err| target.redact_error(err))
 }
 
-/// Publishes the archive at `root` to an open `target`.
+/// Publishes `outputs` to an open `target`.
 async fn publish_to(
-    root: &Path,
+    root: &Root,
+    outputs: &Outputs,
     target: &Target,
     options: &PublishOptions,
     grace: std::time::Duration,
     report: &(dyn Fn(Event<'_>) + Sync),
-) -> Result<Summary, crate::Error> {
-    {
-        let remote = list(target).await?;
-        let mut manifest = Manifest::load(root, &target.manifest_name);
-        let plan = plan::plan(root, target, &remote, &manifest, grace, chrono::Utc::now())?;
-        let mut summary = Summary {
-            destination: target.shown.clone(),
-            ..Summary::default()
-        };
-        if !options.dry_run {
-            for stage in [Stage::Media, Stage::Pages, Stage::Feeds] {
-                let outcome = upload_stage(
-                    root,
-                    target,
-                    &plan,
-                    stage,
-                    options.jobs.get(),
-                    &mut manifest,
-                    report,
-                )
-                .await;
-                manifest.save()?;
-                outcome?;
-            }
-            if options.prune {
-                summary.deleted = prune(target, &plan, report).await?;
-            }
+) -> Result<Summary, PublishError> {
+    let remote = list(target).await?;
+    let mut manifest = Manifest::load(root.path(), &target.manifest_name);
+    let plan = plan::plan(
+        root,
+        target,
+        &remote,
+        outputs,
+        &manifest,
+        grace,
+        chrono::Utc::now(),
+    )?;
+    let mut summary = Summary {
+        destination: target.shown.clone(),
+        ..Summary::default()
+    };
+    if !options.dry_run {
+        for stage in [Stage::Media, Stage::Pages, Stage::Feeds] {
+            let outcome = upload_stage(
+                root,
+                target,
+                &plan,
+                stage,
+                options.jobs.get(),
+                &mut manifest,
+                report,
+            )
+            .await;
+            manifest
+                .save()
+                .map_err(|err| PublishError::Manifest(err.to_string()))?;
+            outcome?;
         }
-        summary.plan = plan;
-        Ok(summary)
+        if options.prune {
+            summary.deleted = prune(target, &plan, report).await?;
+        }
     }
+    summary.plan = plan;
+    Ok(summary)
 }
 
 /// Every object under the destination's prefix, by archive-relative path. The first request:
@@ -164,22 +199,21 @@ async fn list(target: &Target) -> Result<HashMap<PathBuf, ObjectMeta>, PublishEr
 }
 
 async fn upload_stage(
-    root: &Path,
+    root: &Root,
     target: &Target,
     plan: &Plan,
     stage: Stage,
     jobs: usize,
     manifest: &mut Manifest,
     report: &(dyn Fn(Event<'_>) + Sync),
-) -> Result<(), crate::Error> {
+) -> Result<(), PublishError> {
     let items = plan
         .items
         .iter()
         .filter(|item| item.stage == stage && item.upload);
     let mut uploads = futures_util::stream::iter(items.map(|item| async move {
         let key = target.key(&item.path);
-        let result =
-            upload::upload(target, &key, &root.join(&item.path), &item.path, item.size).await;
+        let result = upload::upload(target, &key, root, &item.path, item.size).await;
         (item, key, result)
     }))
     .buffer_unordered(jobs);
@@ -206,7 +240,7 @@ async fn upload_stage(
         }
     }
     match first_error {
-        Some(err) => Err(err.into()),
+        Some(err) => Err(err),
         None => Ok(()),
     }
 }

@@ -1,6 +1,6 @@
-//! The plan of a publish: which files go up in which stage, which are already there, and which
-//! media objects `--prune` removes. Media come first, then pages, feeds last, so that a feed
-//! that is visible never names an object that is not there yet.
+//! The plan of a publish: which of the last build's outputs go up in which stage, which are
+//! already there, and which media objects `--prune` removes. Media come first, then pages,
+//! feeds last, so that a feed that is visible never names an object that is not there yet.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -8,12 +8,13 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use object_store::ObjectMeta;
-use sha2::{Digest, Sha256};
 
 use super::PublishError;
 use super::manifest::Manifest;
 use super::target::Target;
-use crate::Error;
+use crate::build::present;
+use crate::confined::{ArchivePath, Root};
+use crate::outputs::{Kind, Outputs};
 
 /// The order objects go up in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -38,7 +39,7 @@ pub struct Item {
     pub upload: bool,
 }
 
-/// A remote media object no feed or page names.
+/// A remote media object the last build does not list.
 #[derive(Debug, Clone)]
 pub struct Unreferenced {
     pub meta: ObjectMeta,
@@ -64,70 +65,60 @@ impl Plan {
     }
 }
 
-/// Plans the publish of the archive at `root` to `target`, whose objects are `remote`.
+/// Plans the publish of the outputs of the last build (`outputs`, at `root`) to `target`,
+/// whose objects are `remote`. Exactly the manifest's files are considered: no text in a feed
+/// or page adds a file.
 pub fn plan(
-    root: &Path,
+    root: &Root,
     target: &Target,
     remote: &HashMap<PathBuf, ObjectMeta>,
+    outputs: &Outputs,
     manifest: &Manifest,
     grace: Duration,
     now: DateTime<Utc>,
-) -> Result<Plan, Error> {
+) -> Result<Plan, PublishError> {
     let mut plan = Plan::default();
-    let mut pages_and_feeds = Vec::new();
-    for path in files(root, Path::new("feeds"))? {
-        let stage = match path.extension().and_then(|e| e.to_str()) {
-            Some("xml") => Stage::Feeds,
-            Some("html") => Stage::Pages,
-            _ => continue,
+    for (path, output) in &outputs.files {
+        let stage = match output.kind {
+            Kind::Recording | Kind::Asset => Stage::Media,
+            Kind::Page => Stage::Pages,
+            Kind::Feed => Stage::Feeds,
         };
-        pages_and_feeds.push((stage, path));
-    }
-    let mut referenced = BTreeSet::new();
-    for (stage, path) in &pages_and_feeds {
-        let bytes = read(root, path)?;
-        referenced.extend(media_named_in(&String::from_utf8_lossy(&bytes)));
-        let sha256 = hex::encode(Sha256::digest(&bytes));
-        let key = target.key(path).to_string();
-        let same = manifest.objects.get(&key).is_some_and(|uploaded| {
-            uploaded.sha256 == sha256
-                && remote
-                    .get(path)
-                    .is_some_and(|meta| meta.e_tag == uploaded.e_tag && meta.size == uploaded.size)
-        });
-        plan.items.push(Item {
-            stage: *stage,
-            path: path.clone(),
-            size: bytes.len() as u64,
-            sha256: Some(sha256),
-            upload: !same,
-        });
-    }
-    for path in &referenced {
-        let metadata = match std::fs::metadata(root.join(path)) {
-            Ok(metadata) => metadata,
-            // Published before and gone here: the store keeps it; the feed still works.
-            Err(_) if remote.contains_key(path) => continue,
-            // A URL of another site that happens to have a `/media/` folder.
-            Err(_) if !path.parent().is_some_and(|dir| root.join(dir).is_dir()) => continue,
-            Err(_) => return Err(PublishError::Missing(path.clone()).into()),
+        let there = remote.get(path.as_path());
+        if !present(root, path, output.size) {
+            if stage == Stage::Media && there.is_some_and(|meta| meta.size == output.size) {
+                // Published before and gone here: the store keeps it; the feed still works.
+                continue;
+            }
+            return Err(PublishError::Missing(path.as_path().to_owned()));
+        }
+        let upload = match stage {
+            // Media names carry their content's hash: the same name and size is the same file.
+            Stage::Media => there.is_none_or(|meta| meta.size != output.size),
+            Stage::Pages | Stage::Feeds => {
+                let key = target.key(path.as_path()).to_string();
+                !manifest.objects.get(&key).is_some_and(|uploaded| {
+                    uploaded.sha256 == output.sha256
+                        && there.is_some_and(|meta| {
+                            meta.e_tag == uploaded.e_tag && meta.size == uploaded.size
+                        })
+                })
+            }
         };
-        let there = remote
-            .get(path)
-            .is_some_and(|meta| meta.size == metadata.len());
         plan.items.push(Item {
-            stage: Stage::Media,
-            path: path.clone(),
-            size: metadata.len(),
-            sha256: None,
-            upload: !there,
+            stage,
+            path: path.as_path().to_owned(),
+            size: output.size,
+            sha256: (stage != Stage::Media).then(|| output.sha256.clone()),
+            upload,
         });
     }
     plan.items
         .sort_by(|a, b| (a.stage, &a.path).cmp(&(b.stage, &b.path)));
     let cutoff = now - chrono::Duration::from_std(grace).unwrap_or(chrono::Duration::MAX);
+    let listed: BTreeSet<&Path> = outputs.files.keys().map(ArchivePath::as_path).collect();
     for (path, meta) in remote {
-        if path.starts_with("media") && !referenced.contains(path) {
+        if path.starts_with("media") && !listed.contains(path.as_path()) {
             plan.unreferenced.push(Unreferenced {
                 meta: meta.clone(),
                 expired: meta.last_modified < cutoff,
@@ -137,78 +128,4 @@ pub fn plan(
     plan.unreferenced
         .sort_by(|a, b| a.meta.location.cmp(&b.meta.location));
     Ok(plan)
-}
-
-/// The `media/…` paths a feed or page names (in URLs ending `/media/…`).
-fn media_named_in(text: &str) -> BTreeSet<PathBuf> {
-    let mut found = BTreeSet::new();
-    for (index, _) in text.match_indices("/media/") {
-        let rest = &text[index + 1..];
-        let end = rest
-            .find(['"', '\'', '<', '>', ' ', '\n', ')'])
-            .unwrap_or(rest.len());
-        let path = &rest[..end];
-        if !path.contains("..") && path.len() > "media/".len() {
-            let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
-            found.insert(PathBuf::from(decoded.as_ref()));
-        }
-    }
-    found
-}
-
-fn read(root: &Path, path: &Path) -> Result<Vec<u8>, Error> {
-    std::fs::read(root.join(path)).map_err(|source| Error::Read {
-        path: path.to_owned(),
-        source,
-    })
-}
-
-/// Every visible file under `dir` (relative to `root`), sorted.
-fn files(root: &Path, dir: &Path) -> Result<Vec<PathBuf>, Error> {
-    let mut found = Vec::new();
-    let entries = match std::fs::read_dir(root.join(dir)) {
-        Ok(entries) => entries,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(found),
-        Err(source) => {
-            return Err(Error::Read {
-                path: dir.to_owned(),
-                source,
-            });
-        }
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        if name.to_string_lossy().starts_with('.') {
-            continue;
-        }
-        let path = dir.join(&name);
-        if entry.path().is_dir() {
-            found.extend(files(root, &path)?);
-        } else {
-            found.push(path);
-        }
-    }
-    found.sort();
-    Ok(found)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn finds_the_media_a_feed_names() {
-        let xml = r#"<enclosure url="https://x.org/media/talks/a-0123.mp3" length="1"/>
-            <itunes:image href="https://x.org/media/talks/cover-ab.png"/>
-            <a href="https://x.org/feeds/talks.xml">feed</a> <img src="https://x.org/media/talks/a%20b.png">"#;
-        let found: Vec<_> = media_named_in(xml).into_iter().collect();
-        assert_eq!(
-            found,
-            [
-                PathBuf::from("media/talks/a b.png"),
-                PathBuf::from("media/talks/a-0123.mp3"),
-                PathBuf::from("media/talks/cover-ab.png")
-            ]
-        );
-    }
 }

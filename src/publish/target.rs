@@ -93,9 +93,38 @@ pub struct Target {
     /// Whether objects carry their own `Content-Type` and `Cache-Control` (a folder does
     /// not: its web server sets them).
     pub headers: bool,
+    /// Credentials written into the destination or endpoint URL, never shown.
+    pub(super) secrets: Vec<String>,
 }
 
 impl Target {
+    /// `text` with every credential replaced by `***`.
+    pub fn redact(&self, text: &str) -> String {
+        redact(text, &self.secrets)
+    }
+
+    /// `err` with every credential in its text replaced by `***`.
+    pub fn redact_error(&self, err: PublishError) -> PublishError {
+        let clean = |text: String| self.redact(&text);
+        match err {
+            PublishError::Settings(text) => PublishError::Settings(clean(text)),
+            PublishError::Credentials(text) => PublishError::Credentials(clean(text)),
+            PublishError::Manifest(text) => PublishError::Manifest(clean(text)),
+            PublishError::List {
+                destination,
+                reason,
+            } => PublishError::List {
+                destination: clean(destination),
+                reason: clean(reason),
+            },
+            PublishError::Store { key, reason } => PublishError::Store {
+                key,
+                reason: clean(reason),
+            },
+            other => other,
+        }
+    }
+
     /// The key of an archive-relative path.
     pub fn key(&self, relative: &Path) -> Key {
         let mut key = self.prefix.clone();
@@ -115,9 +144,58 @@ impl Target {
     }
 }
 
+/// The credentials written into a URL (`user:password@`), to keep out of every message.
+fn userinfo(text: &str) -> Vec<String> {
+    let Ok(url) = url::Url::parse(text) else {
+        return Vec::new();
+    };
+    let mut found: Vec<String> = [url.username(), url.password().unwrap_or_default()]
+        .into_iter()
+        .filter(|part| !part.is_empty())
+        .map(str::to_owned)
+        .collect();
+    // Decoded too: a message may show either form.
+    let decoded: Vec<String> = found
+        .iter()
+        .map(|part| {
+            percent_encoding::percent_decode_str(part)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
+        .collect();
+    found.extend(decoded);
+    found
+}
+
+/// `text` with every secret replaced by `***`.
+fn redact(text: &str, secrets: &[String]) -> String {
+    let mut text = text.to_owned();
+    for secret in secrets.iter().filter(|secret| secret.len() >= 3) {
+        text = text.replace(secret.as_str(), "***");
+    }
+    text
+}
+
 /// Opens the destination `to` with `settings`.
 pub fn open(to: &str, settings: &PublishSettings) -> Result<Target, PublishError> {
-    let bad = |why: &str| PublishError::Settings(format!("cannot publish to `{to}`: {why}"));
+    let mut secrets = userinfo(to);
+    secrets.extend(
+        settings
+            .endpoint
+            .as_deref()
+            .map(userinfo)
+            .unwrap_or_default(),
+    );
+    for variable in ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"] {
+        secrets.extend(std::env::var(variable).ok());
+    }
+    let shown = redact(to, &secrets);
+    let bad = |why: &str| {
+        PublishError::Settings(redact(
+            &format!("cannot publish to `{to}`: {why}"),
+            &secrets,
+        ))
+    };
     let url = url::Url::parse(to).map_err(|_| bad("use s3://bucket/prefix or file:///path"))?;
     let prefix = Key::from(url.path().trim_matches('/'));
     let store: Arc<dyn ObjectStore> = match url.scheme() {
@@ -145,6 +223,9 @@ pub fn open(to: &str, settings: &PublishSettings) -> Result<Target, PublishError
         "file" => {
             let folder = url.to_file_path().map_err(|()| bad("not a local path"))?;
             std::fs::create_dir_all(&folder).map_err(|err| bad(&err.to_string()))?;
+            for leftover in staging_leftovers(&folder) {
+                tracing::info!("removed `{}`, left by a killed publish", leftover.display());
+            }
             Arc::new(
                 LocalFileSystem::new_with_prefix(&folder).map_err(|err| bad(&err.to_string()))?,
             )
@@ -163,7 +244,37 @@ pub fn open(to: &str, settings: &PublishSettings) -> Result<Target, PublishError
         headers: url.scheme() == "s3",
         store,
         prefix,
-        shown: to.to_owned(),
+        shown,
+        secrets,
         manifest_name: format!("{}.json", manifest_name.trim_matches('-')),
     })
+}
+
+/// Removes the files a killed upload to a folder left: `object_store` writes each object to
+/// `<name>#<n>` and renames it into place.
+fn staging_leftovers(folder: &Path) -> Vec<PathBuf> {
+    let mut removed = Vec::new();
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return removed;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        match entry.file_type() {
+            Ok(kind) if kind.is_dir() => removed.extend(staging_leftovers(&path)),
+            Ok(kind) if kind.is_file() => {
+                let name = entry.file_name();
+                let staged = name
+                    .to_str()
+                    .and_then(|name| name.rsplit_once('#'))
+                    .is_some_and(|(stem, n)| {
+                        !stem.is_empty() && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
+                    });
+                if staged && std::fs::remove_file(&path).is_ok() {
+                    removed.push(path);
+                }
+            }
+            _ => {}
+        }
+    }
+    removed
 }

@@ -15,8 +15,12 @@ use object_store::{
     ObjectStore, ObjectStoreExt, PutMultipartOptions, PutOptions, PutPayload, PutResult, Result,
 };
 
+use sha2::{Digest, Sha256};
+
 use super::target::Target;
 use super::{PublishOptions, publish_to};
+use crate::confined::{ArchivePath, Root};
+use crate::outputs::{Kind, Output, Outputs};
 
 /// An in-memory store that logs the keys put, and fails puts of keys containing `fail_on`.
 #[derive(Debug, Default)]
@@ -109,6 +113,7 @@ fn target(store: &Arc<Logged>) -> Target {
         shown: "memory://site".into(),
         manifest_name: "memory.json".into(),
         headers: true,
+        secrets: Vec::new(),
     }
 }
 
@@ -117,21 +122,67 @@ fn options(dry_run: bool, prune: bool) -> PublishOptions {
         to: None,
         dry_run,
         prune,
+        no_build: false,
         jobs: NonZeroUsize::new(2).unwrap(),
+    }
+}
+
+/// The outputs a build of [`archive`] lists: the feed, the page and what they name.
+const BUILT: [&str; 4] = [
+    "feeds/talks.html",
+    "feeds/talks.xml",
+    "media/talks/a-000000000001.mp3",
+    "media/talks/cover-000000000002.png",
+];
+
+/// The manifest of a build that wrote `paths` as they are on disk now.
+fn outputs(root: &Path, paths: &[&str]) -> Outputs {
+    let files = paths
+        .iter()
+        .map(|path| {
+            let bytes = std::fs::read(root.join(path)).unwrap();
+            let kind = match Path::new(path).extension().and_then(|e| e.to_str()) {
+                Some("xml") => Kind::Feed,
+                Some("html") => Kind::Page,
+                Some("png") => Kind::Asset,
+                _ => Kind::Recording,
+            };
+            let output = Output {
+                kind,
+                size: bytes.len() as u64,
+                sha256: hex::encode(Sha256::digest(&bytes)),
+                inputs: None,
+            };
+            (ArchivePath::parse(path).unwrap(), output)
+        })
+        .collect();
+    Outputs {
+        files,
+        ..Outputs::default()
     }
 }
 
 fn run(
     root: &Path,
+    built: &[&str],
     store: &Arc<Logged>,
     options: &PublishOptions,
     grace: Duration,
-) -> std::result::Result<super::Summary, crate::Error> {
+) -> std::result::Result<super::Summary, super::PublishError> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
-    runtime.block_on(publish_to(root, &target(store), options, grace, &|_| {}))
+    let outputs = outputs(root, built);
+    let root = Root::new(root).unwrap();
+    runtime.block_on(publish_to(
+        &root,
+        &outputs,
+        &target(store),
+        options,
+        grace,
+        &|_| {},
+    ))
 }
 
 fn puts(store: &Logged) -> Vec<String> {
@@ -142,7 +193,14 @@ fn puts(store: &Logged) -> Vec<String> {
 fn media_go_up_first_pages_next_feeds_last_with_their_headers() {
     let dir = archive();
     let store = Arc::new(Logged::default());
-    run(dir.path(), &store, &options(false, false), Duration::ZERO).unwrap();
+    run(
+        dir.path(),
+        &BUILT,
+        &store,
+        &options(false, false),
+        Duration::ZERO,
+    )
+    .unwrap();
     let mut order = puts(&store);
     // The media go up together (`jobs` at once), in any order among themselves.
     order[..2].sort();
@@ -189,9 +247,23 @@ fn media_go_up_first_pages_next_feeds_last_with_their_headers() {
 fn a_republish_uploads_nothing_and_a_changed_recording_only_itself_and_what_names_it() {
     let dir = archive();
     let store = Arc::new(Logged::default());
-    run(dir.path(), &store, &options(false, false), Duration::ZERO).unwrap();
+    run(
+        dir.path(),
+        &BUILT,
+        &store,
+        &options(false, false),
+        Duration::ZERO,
+    )
+    .unwrap();
     puts(&store);
-    run(dir.path(), &store, &options(false, false), Duration::ZERO).unwrap();
+    run(
+        dir.path(),
+        &BUILT,
+        &store,
+        &options(false, false),
+        Duration::ZERO,
+    )
+    .unwrap();
     assert!(puts(&store).is_empty());
 
     std::fs::write(
@@ -205,7 +277,19 @@ fn a_republish_uploads_nothing_and_a_changed_recording_only_itself_and_what_name
         feed.replace("000000000001", "000000000009"),
     )
     .unwrap();
-    run(dir.path(), &store, &options(false, false), Duration::ZERO).unwrap();
+    run(
+        dir.path(),
+        &[
+            "feeds/talks.html",
+            "feeds/talks.xml",
+            "media/talks/a-000000000009.mp3",
+            "media/talks/cover-000000000002.png",
+        ],
+        &store,
+        &options(false, false),
+        Duration::ZERO,
+    )
+    .unwrap();
     assert_eq!(
         puts(&store),
         [
@@ -219,7 +303,14 @@ fn a_republish_uploads_nothing_and_a_changed_recording_only_itself_and_what_name
 fn a_failure_in_the_middle_leaves_the_published_feed_and_a_rerun_completes() {
     let dir = archive();
     let store = Arc::new(Logged::default());
-    run(dir.path(), &store, &options(false, false), Duration::ZERO).unwrap();
+    run(
+        dir.path(),
+        &BUILT,
+        &store,
+        &options(false, false),
+        Duration::ZERO,
+    )
+    .unwrap();
     let published = std::fs::read(dir.path().join("feeds/talks.xml")).unwrap();
 
     std::fs::write(
@@ -234,7 +325,14 @@ fn a_failure_in_the_middle_leaves_the_published_feed_and_a_rerun_completes() {
     );
     std::fs::write(dir.path().join("feeds/talks.xml"), &changed).unwrap();
     *store.fail_on.lock().unwrap() = Some("b-00000000000b".into());
-    let err = run(dir.path(), &store, &options(false, false), Duration::ZERO).unwrap_err();
+    let err = run(
+        dir.path(),
+        &[&BUILT[..], &["media/talks/b-00000000000b.mp3"]].concat(),
+        &store,
+        &options(false, false),
+        Duration::ZERO,
+    )
+    .unwrap_err();
     assert!(
         err.to_string()
             .starts_with("failed to upload `site/media/talks/b-00000000000b.mp3`: "),
@@ -260,7 +358,14 @@ fn a_failure_in_the_middle_leaves_the_published_feed_and_a_rerun_completes() {
 
     *store.fail_on.lock().unwrap() = None;
     puts(&store);
-    run(dir.path(), &store, &options(false, false), Duration::ZERO).unwrap();
+    run(
+        dir.path(),
+        &[&BUILT[..], &["media/talks/b-00000000000b.mp3"]].concat(),
+        &store,
+        &options(false, false),
+        Duration::ZERO,
+    )
+    .unwrap();
     assert_eq!(
         puts(&store),
         [
@@ -283,7 +388,14 @@ fn prune_removes_unreferenced_media_after_the_grace_period_and_a_dry_run_changes
         .unwrap();
     puts(&store);
 
-    let summary = run(dir.path(), &store, &options(true, true), Duration::ZERO).unwrap();
+    let summary = run(
+        dir.path(),
+        &BUILT,
+        &store,
+        &options(true, true),
+        Duration::ZERO,
+    )
+    .unwrap();
     assert_eq!(
         summary.plan.totals().0,
         (4, summary.plan.items.iter().map(|i| i.size).sum())
@@ -296,6 +408,7 @@ fn prune_removes_unreferenced_media_after_the_grace_period_and_a_dry_run_changes
 
     let kept = run(
         dir.path(),
+        &BUILT,
         &store,
         &options(false, true),
         Duration::from_secs(3600),
@@ -304,7 +417,14 @@ fn prune_removes_unreferenced_media_after_the_grace_period_and_a_dry_run_changes
     assert!(kept.deleted.is_empty(), "younger than the grace period");
     assert!(runtime.block_on(store.head(&orphan)).is_ok());
 
-    let pruned = run(dir.path(), &store, &options(false, true), Duration::ZERO).unwrap();
+    let pruned = run(
+        dir.path(),
+        &BUILT,
+        &store,
+        &options(false, true),
+        Duration::ZERO,
+    )
+    .unwrap();
     assert_eq!(
         pruned.deleted,
         [("site/media/talks/gone-00000000000c.mp3".to_owned(), 8)]

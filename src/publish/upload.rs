@@ -13,6 +13,7 @@ use tokio::io::AsyncReadExt;
 
 use super::PublishError;
 use super::target::Target;
+use crate::confined::{ArchivePath, Root};
 use crate::mime::{cache_control, content_type};
 
 /// Files larger than this go up in parts.
@@ -22,14 +23,32 @@ const PART_SIZE: usize = 8 * 1024 * 1024;
 /// Parts in flight at once: with the part being filled, at most 5 parts in memory.
 const PARTS_IN_FLIGHT: usize = 4;
 
-/// Uploads `file` (archive-relative `relative`) to `key`.
+/// Uploads the output `relative` of the archive at `root` to `key`: read through the archive's
+/// root (never through a symlink out of it, never a device), and exactly `size` bytes, the
+/// size the build recorded.
 pub async fn upload(
     target: &Target,
     key: &Key,
-    file: &Path,
+    root: &Root,
     relative: &Path,
     size: u64,
 ) -> Result<PutResult, PublishError> {
+    let read_error = |source| PublishError::Read {
+        path: relative.to_owned(),
+        source,
+    };
+    let path = ArchivePath::parse(&relative.to_string_lossy())
+        .map_err(|err| read_error(std::io::Error::other(err)))?;
+    let (file, meta) = root
+        .open(&path)
+        .map_err(|err| read_error(std::io::Error::other(err)))?;
+    if meta.len() != size {
+        return Err(read_error(std::io::Error::other(format!(
+            "it has {} bytes, the build wrote {size}; run `archive build`",
+            meta.len()
+        ))));
+    }
+    let file = tokio::fs::File::from_std(file);
     let store = target.store.as_ref();
     let mut attributes = Attributes::new();
     if target.headers {
@@ -41,12 +60,11 @@ pub async fn upload(
         reason: err.to_string(),
     };
     if size <= MULTIPART_THRESHOLD {
-        let bytes = tokio::fs::read(file)
+        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+        file.take(size)
+            .read_to_end(&mut bytes)
             .await
-            .map_err(|source| PublishError::Read {
-                path: relative.to_owned(),
-                source,
-            })?;
+            .map_err(read_error)?;
         let options = PutOptions {
             attributes,
             ..PutOptions::default()
@@ -65,7 +83,7 @@ pub async fn upload(
         .await
         .map_err(failed)?;
     let mut writer = WriteMultipart::new_with_chunk_size(multipart, PART_SIZE);
-    match fill(&mut writer, file, relative).await {
+    match fill(&mut writer, file, size, relative).await {
         Ok(()) => writer.finish().await.map_err(failed),
         Err(err) => {
             // Leave no parts behind; the error that matters is the first one.
@@ -77,14 +95,15 @@ pub async fn upload(
 
 async fn fill(
     writer: &mut WriteMultipart,
-    file: &Path,
+    file: tokio::fs::File,
+    size: u64,
     relative: &Path,
 ) -> Result<(), PublishError> {
     let read_error = |source| PublishError::Read {
         path: relative.to_owned(),
         source,
     };
-    let mut input = tokio::fs::File::open(file).await.map_err(read_error)?;
+    let mut input = file.take(size);
     let mut buffer = vec![0; 1024 * 1024];
     loop {
         let n = input.read(&mut buffer).await.map_err(read_error)?;

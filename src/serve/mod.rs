@@ -4,13 +4,12 @@
 //! compresses. Files are streamed, never loaded whole.
 
 mod path;
-mod preview;
 mod range;
 mod resource;
+mod site;
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -19,12 +18,22 @@ use hyper::header::{self, HeaderValue};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 
 use crate::Error;
+use crate::confined::Root;
 use resource::{Body, Resource};
+use site::{Served, Site};
+
+/// Time a client has to send a request's headers, and longest wait for the next request on a
+/// kept-alive connection.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Connections served at once; more wait for a free slot.
+const MAX_CONNECTIONS: usize = 256;
 
 /// How `serve` runs.
 #[derive(Debug, Clone)]
@@ -37,26 +46,20 @@ pub struct ServeOptions {
 }
 
 struct Server {
-    root: PathBuf,
-    preview: Option<preview::Preview>,
+    root: Root,
+    site: Site,
+    /// The address requests without a `Host` are answered for.
+    local: SocketAddr,
     log: bool,
 }
 
-/// Serves until Ctrl-C; `ready` gets the address actually bound.
+/// Serves until Ctrl-C, on `runtime`; `ready` gets the address actually bound.
 pub fn serve(
-    root: &Path,
+    root: &Root,
+    runtime: &tokio::runtime::Runtime,
     options: &ServeOptions,
     ready: impl FnOnce(SocketAddr),
 ) -> Result<(), Error> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(Error::Runtime)?;
-    let server = Arc::new(Server {
-        root: root.to_owned(),
-        preview: (!options.as_built).then(|| preview::Preview::new(root)),
-        log: options.log,
-    });
     runtime.block_on(async move {
         let listener = TcpListener::bind(options.addr)
             .await
@@ -68,6 +71,12 @@ pub fn serve(
             addr: options.addr,
             source,
         })?;
+        let server = Arc::new(Server {
+            root: root.clone(),
+            site: Site::new(options.as_built),
+            local: addr,
+            log: options.log,
+        });
         ready(addr);
         accept(listener, server).await;
         Ok(())
@@ -76,24 +85,39 @@ pub fn serve(
 
 async fn accept(listener: TcpListener, server: Arc<Server>) {
     let graceful = GracefulShutdown::new();
+    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     let mut ctrl_c = std::pin::pin!(tokio::signal::ctrl_c());
     loop {
-        tokio::select! {
-            accepted = listener.accept() => {
-                let Ok((stream, peer)) = accepted else { continue };
-                let server = Arc::clone(&server);
-                let service = service_fn(move |request| {
-                    let server = Arc::clone(&server);
-                    async move { Ok::<_, Infallible>(server.handle(request, peer).await) }
-                });
-                let connection = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
-                let connection = graceful.watch(connection);
-                tokio::spawn(async move {
-                    let _ = connection.await;
-                });
-            }
+        let Ok(slot) = Arc::clone(&slots).acquire_owned().await else {
+            break;
+        };
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(err) => {
+                    // Out of file descriptors (EMFILE) or a connection reset before it was
+                    // taken: wait a little instead of spinning on the same error.
+                    tracing::warn!("accept failed: {err}");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
             _ = &mut ctrl_c => break,
-        }
+        };
+        let server = Arc::clone(&server);
+        let service = service_fn(move |request| {
+            let server = Arc::clone(&server);
+            async move { Ok::<_, Infallible>(server.handle(request, peer).await) }
+        });
+        let connection = http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(HEADER_TIMEOUT)
+            .serve_connection(TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            let _ = connection.await;
+            drop(slot);
+        });
     }
     eprintln!("archive: stopping; waiting for open connections to finish");
     let _ = tokio::time::timeout(Duration::from_secs(5), graceful.shutdown()).await;
@@ -122,15 +146,30 @@ impl Server {
 
     async fn answer(&self, request: &Request<Incoming>) -> Response<Body> {
         if !matches!(*request.method(), Method::GET | Method::HEAD) {
-            return plain(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD\n");
+            let mut response = plain(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD\n");
+            response
+                .headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+            return response;
         }
+        let local = self.local.to_string();
+        let host = match request.headers().get(header::HOST) {
+            None => Some(local.as_str()),
+            Some(value) => value.to_str().ok().and_then(path::host),
+        };
+        let Some(host) = host else {
+            return plain(
+                StatusCode::BAD_REQUEST,
+                "the Host header is not a valid host\n",
+            );
+        };
         if request.uri().path() == "/" {
             return redirect("/feeds/");
         }
-        let Some(relative) = path::relative(request.uri().path()) else {
+        let Some(relative) = path::requested(request.uri().path()) else {
             return plain(StatusCode::NOT_FOUND, "not found\n");
         };
-        let resource = match self.resource(request, &relative) {
+        let resource = match self.resource(&relative, host) {
             Ok(Some(resource)) => resource,
             Ok(None) => return plain(StatusCode::NOT_FOUND, "not found\n"),
             Err(err) => {
@@ -147,25 +186,24 @@ impl Server {
         }
     }
 
-    /// The resource at `relative`: rendered for this host, or the file on disk.
+    /// The output at `relative`, for a request sent to `host`.
     fn resource(
         &self,
-        request: &Request<Incoming>,
-        relative: &Path,
+        relative: &crate::confined::ArchivePath,
+        host: &str,
     ) -> Result<Option<Resource>, Error> {
-        let generated = relative.starts_with("feeds");
-        if let (Some(preview), true) = (&self.preview, generated) {
-            let host = request
-                .headers()
-                .get(header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .unwrap_or("localhost");
-            let rendered = preview.rendered(host)?;
-            return Ok(rendered
-                .get(relative)
-                .map(|bytes| Resource::memory(relative, bytes.clone())));
+        let shown = relative.as_path();
+        match self.site.lookup(self.root.path(), relative, host)? {
+            None => Ok(None),
+            Some(Served::Rendered(bytes)) => Ok(Some(Resource::rendered(shown, bytes))),
+            Some(Served::File(file)) => match self.root.open(&file) {
+                Ok((file, meta)) => Ok(Some(Resource::file(shown, file, &meta))),
+                Err(err) => {
+                    tracing::warn!("{err}");
+                    Ok(None)
+                }
+            },
         }
-        Ok(path::contained(&self.root, relative).and_then(|file| Resource::file(file).ok()))
     }
 }
 

@@ -31,10 +31,10 @@ pub fn answer(header: Option<&str>, size: u64) -> Answer {
     let Some((first, last)) = spec.trim().split_once('-') else {
         return Answer::Unsatisfiable;
     };
+    // A number too large for 64 bits is past any file's end, and is clamped like one.
     let number = |text: &str| -> Option<u64> {
         (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| text.parse().ok())
-            .flatten()
+            .then(|| text.parse().unwrap_or(u64::MAX))
     };
     if size == 0 {
         return Answer::Unsatisfiable;
@@ -67,6 +67,22 @@ pub fn answer(header: Option<&str>, size: u64) -> Answer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_end_past_u64_is_clamped_not_refused() {
+        assert_eq!(
+            answer(Some("bytes=0-99999999999999999999"), 10),
+            Answer::Part { start: 0, end: 9 }
+        );
+        assert_eq!(
+            answer(Some("bytes=-99999999999999999999"), 10),
+            Answer::Part { start: 0, end: 9 }
+        );
+        assert_eq!(
+            answer(Some("bytes=99999999999999999999-"), 10),
+            Answer::Unsatisfiable
+        );
+    }
 
     #[test]
     fn ranges() {

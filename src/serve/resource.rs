@@ -1,7 +1,7 @@
 //! Answering GET and HEAD for one resource (a file on disk, or a page rendered in memory):
 //! validators, `304`s, byte ranges, and the headers podcast apps rely on.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::SystemTime;
 
 use bytes::Bytes;
@@ -22,7 +22,8 @@ pub type Body = BoxBody<Bytes, std::io::Error>;
 
 /// Where a resource's bytes are.
 pub enum Content {
-    File(PathBuf),
+    /// A file opened inside the archive.
+    File(std::fs::File),
     Memory(Bytes),
 }
 
@@ -37,31 +38,32 @@ pub struct Resource {
 }
 
 impl Resource {
-    /// A file on disk, with validators from its size and modification time.
-    pub fn file(path: PathBuf) -> std::io::Result<Self> {
-        let meta = std::fs::metadata(&path)?;
+    /// A file opened inside the archive, served as `path`, with validators from its size and
+    /// modification time.
+    pub fn file(path: &Path, file: std::fs::File, meta: &std::fs::Metadata) -> Self {
         let modified = meta.modified().ok();
         let nanos = modified
             .and_then(|m| m.duration_since(SystemTime::UNIX_EPOCH).ok())
             .map_or(0, |d| d.as_nanos());
-        Ok(Self {
-            content_type: content_type(&path),
-            cache_control: cache_control(&path),
+        Self {
+            content_type: content_type(path),
+            cache_control: cache_control(path),
             etag: format!("\"{:x}-{nanos:x}\"", meta.len()),
             len: meta.len(),
             modified,
-            content: Content::File(path),
-        })
+            content: Content::File(file),
+        }
     }
 
-    /// Bytes rendered in memory, with an `ETag` from their hash.
-    pub fn memory(path: &Path, bytes: Bytes) -> Self {
+    /// Bytes rendered in memory for the request's host, with an `ETag` from their hash. They
+    /// differ by `Host`, so caches must ask again (`no-cache`, `Vary: Host`).
+    pub fn rendered(path: &Path, bytes: Bytes) -> Self {
         let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
             (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
         });
         Self {
             content_type: content_type(path),
-            cache_control: cache_control(path),
+            cache_control: "no-cache",
             etag: format!("\"{hash:x}-{:x}\"", bytes.len()),
             len: bytes.len() as u64,
             modified: None,
@@ -83,6 +85,9 @@ pub async fn respond(
         .header(header::CACHE_CONTROL, resource.cache_control);
     if let Some(modified) = resource.modified {
         response = response.header(header::LAST_MODIFIED, http_date(modified));
+    }
+    if matches!(resource.content, Content::Memory(_)) {
+        response = response.header(header::VARY, "Host");
     }
     if needs_cors(resource.content_type) {
         response = response.header(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*");
@@ -134,8 +139,8 @@ async fn body(content: Content, start: u64, len: u64) -> std::io::Result<Body> {
                 .map_err(|never| match never {})
                 .boxed())
         }
-        Content::File(path) => {
-            let mut file = tokio::fs::File::open(path).await?;
+        Content::File(file) => {
+            let mut file = tokio::fs::File::from_std(file);
             file.seek(std::io::SeekFrom::Start(start)).await?;
             let stream = ReaderStream::with_capacity(file.take(len), 64 * 1024).map_ok(Frame::data);
             Ok(StreamBody::new(stream).boxed())

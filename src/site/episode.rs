@@ -1,10 +1,11 @@
 //! One speech on a page: title, speakers with portraits, event and date, duration, player,
 //! excerpt and transcript.
 
+use crate::assets::Assets;
 use crate::catalog::{Catalog, Speaker};
+use crate::feed::clock;
 use crate::feed::document::Entry;
 use crate::feed::text::{escape_html, paragraphs};
-use crate::feed::{Assets, clock};
 use crate::{Error, media};
 
 /// Where an article's links to speaker pages begin: replaced by the pages' relative path when
@@ -31,10 +32,7 @@ pub fn article(catalog: &Catalog, entry: &Entry<'_>, assets: &Assets<'_>) -> Res
         record,
     } = *entry;
     let place = entry.place();
-    let audio = media::public_url(
-        &feed.channel.public_url,
-        std::path::Path::new(&record.media),
-    );
+    let audio = media::public_url(&feed.channel.public_url, &record.media);
     let audio = escape_html(audio.as_str());
     let title = escape_html(&episode.title);
     let mut speakers = Vec::new();
@@ -92,7 +90,7 @@ pub fn article(catalog: &Catalog, entry: &Entry<'_>, assets: &Assets<'_>) -> Res
 fn speaker_item(
     speaker: &Speaker,
     assets: &Assets<'_>,
-    place: &crate::feed::Place,
+    place: &crate::assets::Place,
 ) -> Result<String, Error> {
     let name = escape_html(&speaker.name);
     let portrait = match &speaker.image {

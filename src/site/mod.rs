@@ -8,21 +8,40 @@ mod html;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
 
+use crate::assets::{Assets, Place};
 use crate::catalog::{Catalog, EpisodeId, Feed, FeedId, Speaker};
-use crate::feed::document::{self, Entry, Records, feed_place, home_feed, speaker_entries};
+use crate::confined::ArchivePath;
+use crate::feed::document::{Entry, feed_place, home_feed, output_path, speaker_entries};
 use crate::feed::text::{escape_html, paragraphs};
-use crate::feed::{Assets, Document, DocumentKind};
-use crate::{Error, atomic, media};
+use crate::feed::{Document, DocumentKind};
+use crate::state::Records;
+use crate::{Error, media};
 
-/// Every page: its path relative to the archive root, and its HTML.
-pub fn pages(
-    catalog: &Catalog,
-    records: &Records,
-    documents: &[Document<'_>],
-    assets: &Assets<'_>,
-) -> Result<Vec<(PathBuf, String)>, Error> {
+/// One page of the site.
+#[derive(Clone, Copy)]
+pub enum Page<'a> {
+    /// `feeds/index.html`: the feeds and the speakers.
+    Index,
+    /// `feeds/<feed-id>.html`.
+    Feed(&'a Feed),
+    /// `feeds/speakers/<speaker-id>.html`.
+    Speaker(&'a Speaker),
+}
+
+impl Page<'_> {
+    /// Where the page goes.
+    pub fn path(&self) -> ArchivePath {
+        match self {
+            Page::Index => output_path("feeds/index.html"),
+            Page::Feed(feed) => output_path(&format!("feeds/{}.html", feed.id)),
+            Page::Speaker(speaker) => output_path(&format!("feeds/speakers/{}.html", speaker.id)),
+        }
+    }
+}
+
+/// Every page of the archive: the index, one per feed, one per speaker with speeches.
+pub fn plan(catalog: &Catalog) -> Vec<Page<'_>> {
     let mut pages = vec![Page::Index];
     pages.extend(catalog.feeds.iter().map(Page::Feed));
     pages.extend(
@@ -32,31 +51,70 @@ pub fn pages(
             .filter(|speaker| home_feed(catalog, speaker).is_some())
             .map(Page::Speaker),
     );
+    pages
+}
+
+/// Names the local files the pages show besides their articles', so that the build lists
+/// them even when the pages are current and not rendered again.
+pub fn name_assets(catalog: &Catalog, assets: &Assets<'_>) -> Result<(), Error> {
+    for page in plan(catalog) {
+        match page {
+            Page::Index => {}
+            Page::Feed(feed) => {
+                if let Some(image) = &feed.channel.image {
+                    assets.url(image, &feed_place(feed))?;
+                }
+            }
+            Page::Speaker(speaker) => {
+                if let Some(image) = &speaker.image {
+                    assets.url(image, &speaker_place(catalog, speaker))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Where a speaker page's portrait is published.
+fn speaker_place(catalog: &Catalog, speaker: &Speaker) -> Place {
+    Place {
+        dir: media::speakers_dir(),
+        base: home_feed(catalog, speaker).map_or_else(
+            || catalog.feeds[0].channel.public_url.clone(),
+            |feed| feed.channel.public_url.clone(),
+        ),
+    }
+}
+
+/// The HTML of `pages`, in order. `documents` are every feed document of the archive: a feed
+/// page lists the items of its feed's full document.
+pub fn render(
+    catalog: &Catalog,
+    records: &Records,
+    documents: &[Document<'_>],
+    assets: &Assets<'_>,
+    pages: &[Page<'_>],
+) -> Result<Vec<String>, Error> {
     // Every speech appears on its feed's page and on its speakers' pages: rendered once.
-    let entries: Vec<Entry<'_>> = catalog
-        .feeds
-        .iter()
-        .flat_map(|feed| full_entries(feed, records))
-        .collect();
+    let mut entries: Vec<Entry<'_>> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for page in pages {
+        let shown: Vec<Entry<'_>> = match page {
+            Page::Index => Vec::new(),
+            Page::Feed(feed) => full_entries(documents, feed).to_vec(),
+            Page::Speaker(speaker) => speaker_entries(catalog, records, speaker),
+        };
+        entries.extend(shown.into_iter().filter(|entry| seen.insert(key(entry))));
+    }
     let rendered =
         crate::parallel::map(&entries, |entry| episode::article(catalog, entry, assets))?;
     let articles: Articles<'_> = entries.iter().map(key).zip(rendered).collect();
     // A feed page and the speaker pages of a large archive take a while: one per core.
-    crate::parallel::map(&pages, |page| match page {
-        Page::Index => Ok((
-            PathBuf::from("feeds/index.html"),
-            index(catalog, records, documents),
-        )),
-        Page::Feed(feed) => {
-            let path = Path::new("feeds").join(format!("{}.html", feed.id));
-            Ok((path, feed_page(records, feed, &articles, assets)?))
-        }
+    crate::parallel::map(pages, |page| match page {
+        Page::Index => Ok(index(catalog, records, documents)),
+        Page::Feed(feed) => feed_page(documents, feed, &articles, assets),
         Page::Speaker(speaker) => {
-            let path = Path::new("feeds/speakers").join(format!("{}.html", speaker.id));
-            Ok((
-                path,
-                speaker_page(catalog, records, documents, speaker, &articles, assets)?,
-            ))
+            speaker_page(catalog, records, documents, speaker, &articles, assets)
         }
     })
 }
@@ -68,34 +126,16 @@ fn key<'a>(entry: &Entry<'a>) -> (&'a FeedId, &'a EpisodeId) {
     (&entry.feed.id, &entry.episode.id)
 }
 
-/// Every synced episode of a feed, newest first.
-fn full_entries<'a>(feed: &'a Feed, records: &'a Records) -> Vec<Entry<'a>> {
-    document::feed_documents(feed, records)
-        .pop()
-        .map(|document| document.entries)
-        .unwrap_or_default()
-}
-
-/// One page of the site.
-enum Page<'a> {
-    Index,
-    Feed(&'a Feed),
-    Speaker(&'a Speaker),
-}
-
-/// Writes every page whose bytes changed; returns how many it wrote.
-pub fn write(
-    root: &Path,
-    catalog: &Catalog,
-    records: &Records,
-    documents: &[Document<'_>],
-) -> Result<usize, Error> {
-    let assets = Assets::new(root, true);
-    let pages = pages(catalog, records, documents, &assets)?;
-    let written = crate::parallel::map(&pages, |(path, html)| {
-        atomic::write_if_changed(&root.join(path), html.as_bytes())
-    })?;
-    Ok(written.into_iter().filter(|&changed| changed).count())
+/// Every synced episode of a feed, newest first: the items of its full document.
+fn full_entries<'d, 'a>(documents: &'d [Document<'a>], feed: &Feed) -> &'d [Entry<'a>] {
+    let full = DocumentKind::Feed {
+        id: feed.id.clone(),
+        full: true,
+    };
+    documents
+        .iter()
+        .find(|document| document.kind == full)
+        .map_or(&[], |document| &document.entries)
 }
 
 fn feed_url(feed: &Feed) -> String {
@@ -158,7 +198,7 @@ fn index(catalog: &Catalog, records: &Records, documents: &[Document<'_>]) -> St
 }
 
 fn feed_page(
-    records: &Records,
+    documents: &[Document<'_>],
     feed: &Feed,
     articles: &Articles<'_>,
     assets: &Assets<'_>,
@@ -182,8 +222,8 @@ fn feed_page(
         paragraphs(&meta.description),
         html::subscribe(&url, feed.id.as_str()),
     );
-    let full = full_entries(feed, records);
-    for entry in &full {
+    let full = full_entries(documents, feed);
+    for entry in full {
         episode::push(&mut body, &articles[&key(entry)], "speakers/");
     }
     if full.is_empty() {
@@ -202,13 +242,7 @@ fn speaker_page(
     assets: &Assets<'_>,
 ) -> Result<String, Error> {
     let name = escape_html(&speaker.name);
-    let place = crate::feed::Place {
-        dir: Path::new(media::MEDIA_DIR).join("speakers"),
-        base: home_feed(catalog, speaker).map_or_else(
-            || catalog.feeds[0].channel.public_url.clone(),
-            |feed| feed.channel.public_url.clone(),
-        ),
-    };
+    let place = speaker_place(catalog, speaker);
     let portrait = match &speaker.image {
         Some(image) => format!(
             "<img class=\"portrait\" src=\"{}\" alt=\"Portrait of {name}\" width=\"128\" height=\"128\">\n",

@@ -2,7 +2,6 @@
 //! about. Nothing was written when one is returned.
 
 use std::fmt;
-use std::path::PathBuf;
 
 use super::fields::Field;
 use crate::catalog::taxonomy::ROLE_HINT;
@@ -75,9 +74,9 @@ pub enum SpeakerError {
     /// A value that is not a URL or archive path at all.
     #[error("`{field}`: {message}")]
     BadValue { field: Field, message: String },
-    /// A local image that does not exist.
-    #[error("`image`: no file `{}` in the archive", path.display())]
-    MissingImage { path: PathBuf },
+    /// A local image that is missing, or not a file inside the archive.
+    #[error("`image`: {0}")]
+    BadImage(String),
     /// `remove` of a speaker that episodes still credit.
     #[error("speaker `{id}` is credited in {} {}: {}; remove those credits first, or merge `{id}` into another speaker", .episodes.len(), if .episodes.len() == 1 { "episode" } else { "episodes" }, ticked(.episodes))]
     Referenced { id: String, episodes: Vec<String> },

@@ -97,11 +97,9 @@ fn check_link(field: Field, value: &str, root: &Path) -> Result<String, SpeakerE
     match parse_source(value) {
         Ok(Source::Remote(url)) if url.scheme() == "https" => Ok(value.to_owned()),
         Ok(Source::Local(path)) if field == Field::Image => {
-            if root.join(&path).is_file() {
-                Ok(value.to_owned())
-            } else {
-                Err(SpeakerError::MissingImage { path })
-            }
+            crate::confined::check_file(root, &path)
+                .map(|()| value.to_owned())
+                .map_err(|err| SpeakerError::BadImage(err.to_string()))
         }
         Ok(Source::Remote(_) | Source::Local(_)) => Err(not_https()),
         Err(message) => Err(SpeakerError::BadValue { field, message }),

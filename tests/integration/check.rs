@@ -129,11 +129,10 @@ fn artwork_and_categories_are_checked_against_apples_rules() {
         .stdout(predicate::str::contains(
             "feeds/talks.toml:1: error[artwork]: Apple Podcasts requires artwork: set `image`",
         ))
-        .stdout(predicate::str::contains(
-            "feeds/speakers/maryam-rajavi.xml: error[apple]: the channel has no `itunes:image`",
-        ))
+        // The feeds that inherit the missing artwork are not reported again for it.
+        .stdout(predicate::str::contains("itunes:image").not())
         .stderr(predicate::str::contains(
-            "archive: error: check found 3 errors",
+            "archive: error: check found 1 error:",
         ));
 }
 

@@ -92,19 +92,27 @@ impl Garage {
         garage
     }
 
+    /// Runs a `garage` command; a node still settling (on a loaded machine) gets a few
+    /// seconds before a failure counts.
     fn cli(&self, args: &[&str]) -> String {
-        let output = Command::new(&self.binary)
-            .arg("-c")
-            .arg(&self.config)
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "garage {args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8_lossy(&output.stdout).into_owned()
+        let started = Instant::now();
+        loop {
+            let output = Command::new(&self.binary)
+                .arg("-c")
+                .arg(&self.config)
+                .args(args)
+                .output()
+                .unwrap();
+            if output.status.success() {
+                return String::from_utf8_lossy(&output.stdout).into_owned();
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "garage {args:?}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            std::thread::sleep(Duration::from_millis(250));
+        }
     }
 
     fn set_up(&mut self) {

@@ -153,11 +153,14 @@ fn changing_title_and_audio_keeps_the_guid_and_publishes_new_bytes_under_a_new_n
         second.enclosure().unwrap().url(),
     );
     assert_ne!(old, new);
-    // The old URL keeps its bytes for listeners who downloaded the old feed.
+    // The old recording is no output any more: the build removes it here (a destination keeps
+    // it for `publish --prune`'s grace period, for listeners with the old feed).
     let old_media = old.strip_prefix("https://archive.example.org/").unwrap();
+    assert!(!dir.path().join(old_media).exists());
+    let new_media = new.strip_prefix("https://archive.example.org/").unwrap();
     assert_eq!(
-        std::fs::read(dir.path().join(old_media)).unwrap(),
-        audio("mp3-cbr-xing.mp3")
+        std::fs::read(dir.path().join(new_media)).unwrap(),
+        audio("mp3-vbr-xing.mp3")
     );
 }
 
