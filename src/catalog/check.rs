@@ -12,6 +12,7 @@ use url::Url;
 
 use super::diagnostic::{Diagnostic, SourceText};
 use super::model::Source;
+use super::raw::DateValue;
 use super::taxonomy;
 use crate::confined::{self, ArchivePath};
 
@@ -120,10 +121,8 @@ impl<'a> Checker<'a> {
     ) -> Option<(&'static str, &'static str)> {
         let canonical_role = match role {
             None => Some(taxonomy::DEFAULT_ROLE),
-            Some(role) => taxonomy::canonical_role(role.get_ref()).or_else(|| {
-                let message = format!("unknown role `{}`: {}", role.get_ref(), taxonomy::ROLE_HINT);
-                self.error(role.span(), message)
-            }),
+            Some(role) => taxonomy::canonical_role(role.get_ref())
+                .or_else(|| self.error(role.span(), taxonomy::unknown_role(role.get_ref()))),
         }?;
         let Some(group) = group else {
             let group = match role {
@@ -133,27 +132,39 @@ impl<'a> Checker<'a> {
             return Some((canonical_role, group));
         };
         let Some(canonical_group) = taxonomy::canonical_group(group.get_ref()) else {
-            let message = format!(
-                "unknown group `{}`: {}",
-                group.get_ref(),
-                taxonomy::ROLE_HINT
-            );
-            return self.error(group.span(), message);
+            return self.error(group.span(), taxonomy::unknown_group(group.get_ref()));
         };
         if !taxonomy::role_in_group(canonical_role, canonical_group) {
             let span = role.map_or(group.span(), Spanned::span);
-            let message = format!("role `{canonical_role}` is not in group `{canonical_group}`");
+            let message = taxonomy::not_in_group(canonical_role, canonical_group);
             return self.error(span, message);
         }
         Some((canonical_role, canonical_group))
     }
 
-    /// A TOML date or date-time as a UTC instant.
-    pub fn date(&mut self, value: &Spanned<Datetime>, what: &str) -> Option<DateTime<Utc>> {
-        match to_utc(value.get_ref()) {
-            Ok(date) => Some(date),
-            Err(message) => self.error(value.span(), format!("`{what}`: {message}")),
-        }
+    /// A TOML date or date-time as a UTC instant. A date in quotes is a string to TOML: the
+    /// message says to remove the quotes.
+    pub fn date(&mut self, value: &Spanned<DateValue>, what: &str) -> Option<DateTime<Utc>> {
+        let message = match value.get_ref() {
+            DateValue::Date(date) => match to_utc(date) {
+                Ok(date) => return Some(date),
+                Err(message) => format!("`{what}`: {message}"),
+            },
+            DateValue::Quoted(text) if text.trim().parse::<Datetime>().is_ok() => format!(
+                "`{what}` is quoted: remove the quotes, TOML dates are bare (`{what} = {}`)",
+                text.trim()
+            ),
+            DateValue::Quoted(text) => format!(
+                "`{what}` must be a bare TOML date such as `2020-11-10` or `2020-11-10T18:00:00Z`, not the string `{text}`"
+            ),
+        };
+        self.error(value.span(), message)
+    }
+
+    /// Records a problem of the whole file.
+    pub fn whole_file(&mut self, message: impl Into<String>) {
+        let diagnostic = Diagnostic::whole_file(&self.source.path, message);
+        self.diagnostics.push(diagnostic);
     }
 }
 

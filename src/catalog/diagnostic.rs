@@ -107,6 +107,12 @@ impl Diagnostic {
     }
 }
 
+/// Sorts the diagnostics of one file by where they point, problems of the whole file first;
+/// diagnostics at the same place keep their order.
+pub fn sort_by_position(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by_key(|d| d.location.as_ref().map(|l| (l.line, l.column)));
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let path = self.path.display();

@@ -1,21 +1,26 @@
 //! `[[episode]]` of a feed file, and the speaker credits of episodes and channels.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use toml::Spanned;
 
 use super::check::Checker;
 use super::feed_file::derived_guid;
-use super::id::{EpisodeId, EventId, FeedId, SpeakerId};
+use super::id::{EpisodeId, EventId, FeedId};
 use super::model::{Credit, Episode, Event, Soundbite, Source, Speaker, Transcript};
 use super::raw::{EpisodeTable, Soundbite as RawSoundbite, SpeakerRef};
+use super::speakers::Lookup;
+use super::suggest::{close, did_you_mean};
 use super::{chapters as chapters_file, transcript as transcript_file};
 
 /// What an episode can refer to.
 pub struct Context<'a> {
     pub feed: &'a FeedId,
+    /// The events free of problems.
     pub events: &'a HashMap<&'a EventId, &'a Event>,
-    pub speakers: &'a BTreeMap<SpeakerId, Speaker>,
+    /// The id of every event written, also of those with problems.
+    pub event_ids: &'a [String],
+    pub speakers: Lookup<'a>,
 }
 
 /// Checks one `[[episode]]`.
@@ -27,13 +32,7 @@ pub fn check(
     let table = spanned.get_ref();
     let id = checker.id(&table.id, EpisodeId::parse);
     let title = checker.text(&table.title, "title");
-    let event = checker.optional(table.event.as_ref(), |c, v| {
-        let id = c.id(v, EventId::parse)?;
-        match context.events.get(&id) {
-            Some(event) => Some((*event).clone()),
-            None => c.error(v.span(), format!("no event `{id}` in this feed")),
-        }
-    });
+    let event = checker.optional(table.event.as_ref(), |c, v| event(c, context, v));
     let credits = if table.speakers.get_ref().is_empty() {
         checker.error(
             table.speakers.span(),
@@ -81,6 +80,27 @@ pub fn check(
         soundbite: soundbite?,
         line: checker.line(spanned.span().start),
     })
+}
+
+/// The event an episode names; an event with problems of its own is not reported again.
+fn event(c: &mut Checker<'_>, context: &Context<'_>, v: &Spanned<String>) -> Option<Event> {
+    let id = c.id(v, EventId::parse)?;
+    if let Some(event) = context.events.get(&id) {
+        return Some((*event).clone());
+    }
+    if context
+        .event_ids
+        .iter()
+        .any(|written| written == id.as_str())
+    {
+        return None;
+    }
+    let known = context.event_ids.iter().map(String::as_str);
+    let suggestion = did_you_mean(close(id.as_str(), known));
+    c.error(
+        v.span(),
+        format!("no event `{id}` in this feed{suggestion}"),
+    )
 }
 
 /// `sha256`: 64 hex digits, lowercased.
@@ -204,12 +224,8 @@ fn speaker<'a>(
     id: &str,
     span: std::ops::Range<usize>,
 ) -> Option<&'a Speaker> {
-    let id = match SpeakerId::parse(id) {
-        Ok(id) => id,
-        Err(message) => return checker.error(span, message),
-    };
-    match context.speakers.get(&id) {
-        Some(speaker) => Some(speaker),
-        None => checker.error(span, format!("no speaker `{id}` in `feeds/speakers.toml`")),
+    match context.speakers.find(id) {
+        Ok(found) => found,
+        Err(message) => checker.error(span, message),
     }
 }

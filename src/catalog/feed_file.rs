@@ -1,26 +1,59 @@
 //! `feeds/<feed-id>.toml`: one feed with its channel metadata, events and episodes.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 
 use toml::Spanned;
 
 use super::check::Checker;
-use super::diagnostic::{Diagnostic, SourceText};
+use super::diagnostic::{Diagnostic, SourceText, sort_by_position};
 use super::episode::{self, Context};
-use super::id::{EpisodeId, EventId, FeedId, SpeakerId};
-use super::model::{Category, Channel, Episode, Event, Feed, Owner, Speaker};
-use super::raw::{EpisodeTable, EventTable, FeedFile, FeedTable};
+use super::id::{EpisodeId, EventId, FeedId};
+use super::model::{Category, Channel, Episode, Event, Feed, Owner};
+use super::raw::{EpisodeTable, EventTable, FeedTable};
+use super::schema;
+use super::speakers::Lookup;
 
-/// Parses and checks one feed file against the speaker registry.
+/// Parses and checks one feed file, its id taken from its file name.
+pub fn parse_file(
+    source: &SourceText,
+    root: &Path,
+    speakers: Lookup<'_>,
+) -> Result<Feed, Vec<Diagnostic>> {
+    let stem = source
+        .path
+        .file_stem()
+        .unwrap_or_default()
+        .to_string_lossy();
+    match FeedId::parse(&stem) {
+        Ok(id) => parse(id, source, root, speakers),
+        Err(message) => {
+            let mut diagnostics = vec![Diagnostic::whole_file(
+                &source.path,
+                format!("file name: feed {message}"),
+            )];
+            // The content is checked all the same, under a stand-in id; the feed is not kept.
+            let stand_in = FeedId::parse("feed").expect("a valid id");
+            if let Err(mut found) = parse(stand_in, source, root, speakers) {
+                diagnostics.append(&mut found);
+            }
+            Err(diagnostics)
+        }
+    }
+}
+
+/// Parses and checks one feed file against the speaker registry. An error without
+/// diagnostics means that the feed credits speakers whose registry entries have problems.
 pub fn parse(
     id: FeedId,
     source: &SourceText,
     root: &Path,
-    speakers: &BTreeMap<SpeakerId, Speaker>,
+    speakers: Lookup<'_>,
 ) -> Result<Feed, Vec<Diagnostic>> {
-    let raw: FeedFile = super::parse_toml(source)?;
+    let document = schema::document(source)?;
     let mut checker = Checker::new(source, root);
+    let raw = schema::feed_file(&mut checker, document);
+    let mut failed = false;
     let events = unique(
         &mut checker,
         &raw.event,
@@ -32,19 +65,28 @@ pub fn parse(
     let context = Context {
         feed: &id,
         events: &events_by_id,
+        event_ids: &raw.event_ids,
         speakers,
     };
-    let channel = channel(&mut checker, &context, &raw.feed);
+    let channel = raw
+        .feed
+        .as_ref()
+        .and_then(|feed| channel(&mut checker, &context, feed));
     let episodes = unique(
         &mut checker,
         &raw.episode,
         "episode",
         |e| &e.id,
-        |c, e| episode::check(c, &context, e),
+        |c, e| {
+            let episode = episode::check(c, &context, e);
+            failed |= episode.is_none();
+            episode
+        },
     );
     check_unique_guids(&mut checker, &raw.episode, &episodes);
+    sort_by_position(&mut checker.diagnostics);
     match channel {
-        Some(channel) if checker.diagnostics.is_empty() => Ok(Feed {
+        Some(channel) if checker.diagnostics.is_empty() && !failed => Ok(Feed {
             id,
             file: source.path.clone(),
             channel,
@@ -168,6 +210,7 @@ fn language(checker: &mut Checker<'_>, value: &Spanned<String>) -> Option<String
 
 /// `"Parent"` or `"Parent > Child"`.
 fn category(checker: &mut Checker<'_>, value: &Spanned<String>) -> Option<Category> {
+    let line = checker.line(value.span().start);
     let mut parts = value.get_ref().split('>').map(str::trim);
     let name = parts.next().filter(|n| !n.is_empty());
     let sub = parts.next();
@@ -175,10 +218,12 @@ fn category(checker: &mut Checker<'_>, value: &Spanned<String>) -> Option<Catego
         (Some(name), None, None) => Some(Category {
             name: name.to_owned(),
             sub: None,
+            line,
         }),
         (Some(name), Some(sub), None) if !sub.is_empty() => Some(Category {
             name: name.to_owned(),
             sub: Some(sub.to_owned()),
+            line,
         }),
         _ => {
             let message = format!(

@@ -1,7 +1,8 @@
 //! The catalog: `feeds/<feed-id>.toml` and `feeds/speakers.toml`, read and checked.
 //!
 //! [`load`] reads every file of an archive and returns a [`Catalog`] only when all of them
-//! are valid; otherwise it returns every problem found, each pointing at `file:line:col`.
+//! are valid; otherwise it returns every problem of every file, each pointing at
+//! `file:line:col`.
 //! Parsing ([`parse_feed`], [`parse_speakers`]) is kept apart from reading files.
 
 mod chapters;
@@ -13,7 +14,9 @@ mod fingerprint;
 pub mod id;
 pub mod model;
 mod raw;
+mod schema;
 mod speakers;
+pub mod suggest;
 pub mod taxonomy;
 mod transcript;
 
@@ -27,6 +30,9 @@ pub use feed_file::{derived_guid, with_trailing_slash};
 pub use id::{EpisodeId, EventId, FeedId, SpeakerId};
 pub use model::*;
 pub use speakers::SPEAKERS_FILE;
+pub use suggest::suggest_feed;
+
+use speakers::{Lookup, Registry};
 
 use crate::Error;
 
@@ -78,49 +84,32 @@ pub fn read_sources(root: &Path) -> Result<Sources, Error> {
 
 /// Parses and checks catalog texts, as [`load`] does with the files of an archive; local
 /// paths are looked up under `root`.
+///
+/// Every file is checked, whatever the others hold. A speaker whose registry entry has
+/// problems, or a registry too broken to read, is reported in `feeds/speakers.toml` only: the
+/// feeds that credit such a speaker are not told that it does not exist.
 pub fn check(sources: &Sources, root: &Path) -> Result<Catalog, Vec<Diagnostic>> {
-    let mut diagnostics = Vec::new();
-    let (speakers, speaker_feeds) = match &sources.speakers {
-        None => (BTreeMap::new(), SpeakerFeeds::default()),
-        Some(source) => speakers::parse(source, root).unwrap_or_else(|mut found| {
-            diagnostics.append(&mut found);
-            (BTreeMap::new(), SpeakerFeeds::default())
-        }),
+    let (registry, mut diagnostics) = match &sources.speakers {
+        None => (Registry::empty(), Vec::new()),
+        Some(source) => speakers::parse(source, root),
     };
-    let speakers_ok = diagnostics.is_empty();
     let mut feeds = Vec::new();
     for source in &sources.feeds {
-        let stem = source
-            .path
-            .file_stem()
-            .unwrap_or_default()
-            .to_string_lossy();
-        let id = match FeedId::parse(&stem) {
-            Ok(id) => id,
-            Err(message) => {
-                diagnostics.push(Diagnostic::whole_file(
-                    &source.path,
-                    format!("file name: feed {message}"),
-                ));
-                continue;
-            }
-        };
-        match parse_feed(id, source, root, &speakers) {
+        match feed_file::parse_file(source, root, registry.lookup()) {
             Ok(feed) => feeds.push(feed),
-            // A broken registry makes every speaker reference dangle; report the registry only.
-            Err(_) if !speakers_ok => {}
             Err(mut found) => diagnostics.append(&mut found),
         }
     }
-    if diagnostics.is_empty() {
-        Ok(Catalog {
-            speakers,
-            speaker_feeds,
-            feeds,
-        })
-    } else {
-        Err(diagnostics)
+    if feeds.len() < sources.feeds.len() || !diagnostics.is_empty() {
+        // A feed fails without a diagnostic of its own only for the registry's problems.
+        debug_assert!(!diagnostics.is_empty());
+        return Err(diagnostics);
     }
+    Ok(Catalog {
+        speakers: registry.speakers,
+        speaker_feeds: registry.feeds,
+        feeds,
+    })
 }
 
 /// Parses the text of `feeds/speakers.toml`.
@@ -128,7 +117,10 @@ pub fn parse_speakers(
     source: &SourceText,
     root: &Path,
 ) -> Result<BTreeMap<SpeakerId, Speaker>, Vec<Diagnostic>> {
-    speakers::parse(source, root).map(|(speakers, _)| speakers)
+    match speakers::parse(source, root) {
+        (registry, diagnostics) if diagnostics.is_empty() => Ok(registry.speakers),
+        (_, diagnostics) => Err(diagnostics),
+    }
 }
 
 /// Parses the text of one feed file, with the speaker registry it refers to.
@@ -138,19 +130,7 @@ pub fn parse_feed(
     root: &Path,
     speakers: &BTreeMap<SpeakerId, Speaker>,
 ) -> Result<Feed, Vec<Diagnostic>> {
-    feed_file::parse(id, source, root, speakers)
-}
-
-/// Deserializes TOML, turning a syntax or schema error into a diagnostic.
-fn parse_toml<T: serde::de::DeserializeOwned>(source: &SourceText) -> Result<T, Vec<Diagnostic>> {
-    toml::from_str(&source.text).map_err(|err| {
-        let message = err.message().trim_end().replace('\n', " ");
-        let diagnostic = match err.span() {
-            Some(span) => source.error(span, message),
-            None => Diagnostic::whole_file(&source.path, message),
-        };
-        vec![diagnostic]
-    })
+    feed_file::parse(id, source, root, Lookup::complete(speakers))
 }
 
 /// The feed files of the archive, relative to `root`, sorted.

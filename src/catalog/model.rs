@@ -132,6 +132,8 @@ pub struct Owner {
 pub struct Category {
     pub name: String,
     pub sub: Option<String>,
+    /// Line of the category in `categories`.
+    pub line: usize,
 }
 
 /// `[[event]]`.

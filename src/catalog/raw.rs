@@ -1,23 +1,32 @@
 //! The catalog files exactly as written: serde structs that reject unknown keys.
 //!
 //! Values that need checks beyond their TOML type keep their span, so that the checks in
-//! `feed_file`, `episode` and `speakers` can point at them.
+//! `feed_file`, `episode` and `speakers` can point at them. The files themselves
+//! ([`FeedFile`], [`SpeakersFile`]) are put together table by table in `schema`, so that
+//! one bad table does not hide the problems of the others.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 use serde::Deserialize;
 use toml::Spanned;
 use toml::value::Datetime;
 
-/// `feeds/<feed-id>.toml`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// A table of a catalog file: a serde struct, and the keys it cannot do without.
+pub trait Table: serde::de::DeserializeOwned {
+    /// The keys without a default, in the order the struct declares them.
+    const REQUIRED: &'static [&'static str];
+}
+
+/// `feeds/<feed-id>.toml`: the tables that are free of problems.
+#[derive(Debug, Default)]
 pub struct FeedFile {
-    pub feed: Spanned<FeedTable>,
-    #[serde(default)]
+    /// `[feed]`, unless it is missing or has a problem.
+    pub feed: Option<Spanned<FeedTable>>,
     pub event: Vec<Spanned<EventTable>>,
-    #[serde(default)]
     pub episode: Vec<Spanned<EpisodeTable>>,
+    /// The `id` of every `[[event]]` written, also of those with problems: episodes that
+    /// name one of those are not told that the event does not exist.
+    pub event_ids: Vec<String>,
 }
 
 /// `[feed]`.
@@ -45,6 +54,10 @@ pub struct FeedTable {
     pub limit: Option<Spanned<u32>>,
 }
 
+impl Table for FeedTable {
+    const REQUIRED: &'static [&'static str] = &["title", "description", "language", "public_url"];
+}
+
 /// `owner = { name = "…", email = "…" }`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -59,9 +72,13 @@ pub struct Owner {
 pub struct EventTable {
     pub id: Spanned<String>,
     pub title: Spanned<String>,
-    pub date: Spanned<Datetime>,
+    pub date: Spanned<DateValue>,
     pub link: Option<Spanned<String>>,
     pub summary: Option<String>,
+}
+
+impl Table for EventTable {
+    const REQUIRED: &'static [&'static str] = &["id", "title", "date"];
 }
 
 /// `[[episode]]`.
@@ -75,7 +92,7 @@ pub struct EpisodeTable {
     pub audio: Spanned<String>,
     pub excerpt: Spanned<String>,
     pub note: Option<String>,
-    pub published: Option<Spanned<Datetime>>,
+    pub published: Option<Spanned<DateValue>>,
     pub guid: Option<Spanned<String>>,
     pub sha256: Option<Spanned<String>>,
     pub transcript: Option<Spanned<String>>,
@@ -86,6 +103,42 @@ pub struct EpisodeTable {
     pub number: Option<Spanned<u32>>,
     pub episode_type: Option<Spanned<String>>,
     pub soundbite: Option<Spanned<Soundbite>>,
+}
+
+impl Table for EpisodeTable {
+    const REQUIRED: &'static [&'static str] = &["id", "title", "speakers", "audio", "excerpt"];
+}
+
+/// A date field as written: a TOML date, or a string that should have been one (reported
+/// with what to do about it).
+#[derive(Debug)]
+pub enum DateValue {
+    Date(Datetime),
+    Quoted(String),
+}
+
+impl<'de> Deserialize<'de> for DateValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DateValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a TOML date such as 2020-11-10")
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<DateValue, E> {
+                Ok(DateValue::Quoted(text.to_owned()))
+            }
+            // toml hands a date over as a map with one private key.
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<DateValue, A::Error> {
+                let map = serde::de::value::MapAccessDeserializer::new(map);
+                Datetime::deserialize(map).map(DateValue::Date)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 /// `soundbite = { start = 12.5, duration = 30.0, title = "…" }`.
@@ -137,13 +190,15 @@ pub struct Credit {
     pub group: Option<Spanned<String>>,
 }
 
-/// `feeds/speakers.toml`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// `feeds/speakers.toml`: the tables that are free of problems.
+#[derive(Debug, Default)]
 pub struct SpeakersFile {
-    #[serde(default)]
-    pub speakers: BTreeMap<Spanned<String>, Spanned<SpeakerTable>>,
-    pub speaker_feeds: Option<SpeakerFeedsTable>,
+    /// Each speaker's id as written, and its table.
+    pub speakers: Vec<(Spanned<String>, Spanned<SpeakerTable>)>,
+    pub speaker_feeds: Option<Spanned<SpeakerFeedsTable>>,
+    /// The ids of the speakers with problems, or `None` when the file is so broken that
+    /// which speakers it has is unknown.
+    pub broken: Option<BTreeSet<String>>,
 }
 
 /// `[speaker_feeds]`: the per-speaker feeds.
@@ -153,6 +208,10 @@ pub struct SpeakerFeedsTable {
     #[serde(default = "yes")]
     pub enabled: bool,
     pub public_url: Option<Spanned<String>>,
+}
+
+impl Table for SpeakerFeedsTable {
+    const REQUIRED: &'static [&'static str] = &[];
 }
 
 fn yes() -> bool {
@@ -175,4 +234,8 @@ pub struct SpeakerTable {
     pub aliases: Vec<String>,
     /// Whether the speaker gets a feed of their own (default: yes).
     pub feed: Option<bool>,
+}
+
+impl Table for SpeakerTable {
+    const REQUIRED: &'static [&'static str] = &["name"];
 }

@@ -3,6 +3,8 @@
 //! From `taxonomy.json` of the podcast namespace, lowercased as the namespace asks. The
 //! taxonomy spells "translater"; both that and "translator" are accepted.
 
+use super::suggest::{close, did_you_mean};
+
 /// Every `(group, role)` pair of the taxonomy.
 pub const ROLES: &[(&str, &str)] = &[
     ("creative direction", "director"),
@@ -91,6 +93,29 @@ pub fn canonical_group(group: &str) -> Option<&'static str> {
 /// Where to look up valid values, for error messages.
 pub const ROLE_HINT: &str = "see the Podcasting 2.0 person taxonomy (https://podcasttaxonomy.com)";
 
+/// The error for a `role` the taxonomy does not have, with the closest one that it has.
+pub fn unknown_role(value: &str) -> String {
+    // `translater` is the taxonomy's own misspelling: never suggested.
+    let roles = ROLES
+        .iter()
+        .map(|(_, role)| *role)
+        .filter(|role| *role != "translater");
+    let suggestion = did_you_mean(close(value, roles));
+    format!("unknown role `{value}`{suggestion}; {ROLE_HINT}")
+}
+
+/// The error for a `group` the taxonomy does not have, with the closest one that it has.
+pub fn unknown_group(value: &str) -> String {
+    let suggestion = did_you_mean(close(value, ROLES.iter().map(|(group, _)| *group)));
+    format!("unknown group `{value}`{suggestion}; {ROLE_HINT}")
+}
+
+/// The error for a role (canonical) outside a group (canonical).
+pub fn not_in_group(role: &str, group: &str) -> String {
+    let home = group_of(role);
+    format!("role `{role}` is not in group `{group}` (`{role}` belongs to `{home}`)")
+}
+
 /// The first group that `role` (canonical) belongs to.
 pub fn group_of(role: &str) -> &'static str {
     ROLES
@@ -117,5 +142,29 @@ mod tests {
         );
         assert_eq!(canonical_role("keynote"), None);
         assert!(role_in_group(DEFAULT_ROLE, DEFAULT_GROUP));
+    }
+
+    #[test]
+    fn unknown_values_get_the_closest_valid_one() {
+        assert_eq!(
+            unknown_role("Hots"),
+            "unknown role `Hots` (did you mean `host`?); see the Podcasting 2.0 person taxonomy (https://podcasttaxonomy.com)"
+        );
+        assert_eq!(
+            unknown_role("translatr"),
+            "unknown role `translatr` (did you mean `translator`?); see the Podcasting 2.0 person taxonomy (https://podcasttaxonomy.com)"
+        );
+        assert_eq!(
+            unknown_role("keynote"),
+            "unknown role `keynote`; see the Podcasting 2.0 person taxonomy (https://podcasttaxonomy.com)"
+        );
+        assert_eq!(
+            unknown_group("writers"),
+            "unknown group `writers` (did you mean `writing`?); see the Podcasting 2.0 person taxonomy (https://podcasttaxonomy.com)"
+        );
+        assert_eq!(
+            not_in_group("director", "cast"),
+            "role `director` is not in group `cast` (`director` belongs to `creative direction`)"
+        );
     }
 }

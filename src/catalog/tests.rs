@@ -1,4 +1,8 @@
-//! Catalog errors, each pinned to its exact text and position.
+//! Catalog errors, each pinned to its exact text and position. [`all_at_once`] covers
+//! catalogs with problems in several places; [`messages`], errors that say what to do.
+
+mod all_at_once;
+mod messages;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -51,6 +55,25 @@ fn feed(text: &str) -> Result<Feed, Vec<Diagnostic>> {
     )
 }
 
+/// Checks a registry (if any) and feed files `(id, text)` together, as `archive` does; the
+/// first line (`file:line:col: message`) of every problem.
+fn problems(speakers: Option<&str>, feeds: &[(&str, &str)]) -> Vec<String> {
+    let sources = Sources {
+        speakers: speakers.map(|text| SourceText::new(SPEAKERS_FILE, text.to_owned())),
+        feeds: feeds
+            .iter()
+            .map(|(id, text)| SourceText::new(format!("feeds/{id}.toml"), (*text).to_owned()))
+            .collect(),
+    };
+    match check(&sources, Path::new(".")) {
+        Ok(_) => Vec::new(),
+        Err(diagnostics) => diagnostics
+            .iter()
+            .map(|d| d.to_string().lines().next().unwrap_or_default().to_owned())
+            .collect(),
+    }
+}
+
 /// The one diagnostic `text` produces, rendered.
 fn error(text: &str) -> String {
     let diagnostics = feed(text).unwrap_err();
@@ -73,12 +96,12 @@ fn a_valid_feed_parses() {
 
 #[test]
 fn unknown_key() {
-    let text = format!("{FEED_HEAD}{EPISODE}speaker = \"x\"\n");
+    let text = format!("{FEED_HEAD}{EPISODE}url = \"x\"\n");
     assert_eq!(
         error(&text),
-        "feeds/talks.toml:19:1: unknown field `speaker`, expected one of `id`, `title`, `event`, \
+        "feeds/talks.toml:19:1: unknown field `url`, expected one of `id`, `title`, `event`, \
          `speakers`, `audio`, `excerpt`, `note`, `published`, `guid`, `sha256`, `transcript`, `chapters`, \
-         `image`, `explicit`, `season`, `number`, `episode_type`, `soundbite`\n   |\n19 | speaker = \"x\"\n   | ^^^^^^^"
+         `image`, `explicit`, `season`, `number`, `episode_type`, `soundbite`\n   |\n19 | url = \"x\"\n   | ^^^"
     );
 }
 
@@ -120,7 +143,7 @@ fn dangling_speaker() {
     );
     assert_eq!(
         error(&text),
-        "feeds/talks.toml:16:13: no speaker `maryam-rajav` in `feeds/speakers.toml`\n   |\n16 | speakers = [\"maryam-rajav\"]\n   |             ^^^^^^^^^^^^^^"
+        "feeds/talks.toml:16:13: no speaker `maryam-rajav` in `feeds/speakers.toml` (did you mean `maryam-rajavi`?)\n   |\n16 | speakers = [\"maryam-rajav\"]\n   |             ^^^^^^^^^^^^^^"
     );
 }
 
@@ -132,7 +155,7 @@ fn dangling_event() {
     );
     assert_eq!(
         error(&text),
-        "feeds/talks.toml:15:9: no event `conferance` in this feed\n   |\n15 | event = \"conferance\"\n   |         ^^^^^^^^^^^^"
+        "feeds/talks.toml:15:9: no event `conferance` in this feed (did you mean `conference`?)\n   |\n15 | event = \"conferance\"\n   |         ^^^^^^^^^^^^"
     );
 }
 
@@ -186,7 +209,7 @@ fn date_given_as_a_string() {
     let text = FEED_HEAD.replace("date = 2020-11-10", "date = \"November 10, 2020\"");
     assert_eq!(
         error(&text),
-        "feeds/talks.toml:10:8: invalid type: string \"November 10, 2020\", expected a TOML datetime\n   |\n10 | date = \"November 10, 2020\"\n   |        ^^^^^^^^^^^^^^^^^^^"
+        "feeds/talks.toml:10:8: `date` must be a bare TOML date such as `2020-11-10` or `2020-11-10T18:00:00Z`, not the string `November 10, 2020`\n   |\n10 | date = \"November 10, 2020\"\n   |        ^^^^^^^^^^^^^^^^^^^"
     );
 }
 
@@ -239,7 +262,7 @@ fn speaker_roles_follow_the_taxonomy() {
     let diagnostics = parse_speakers(&source, Path::new(".")).unwrap_err();
     assert_eq!(
         diagnostics[0].to_string(),
-        "feeds/speakers.toml:3:8: unknown role `keynote`: see the Podcasting 2.0 person taxonomy (https://podcasttaxonomy.com)\n  |\n3 | role = \"keynote\"\n  |        ^^^^^^^^^"
+        "feeds/speakers.toml:3:8: unknown role `keynote`; see the Podcasting 2.0 person taxonomy (https://podcasttaxonomy.com)\n  |\n3 | role = \"keynote\"\n  |        ^^^^^^^^^"
     );
 }
 

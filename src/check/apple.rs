@@ -1,5 +1,7 @@
 //! Apple Podcasts' category list (`itunes:category`), as its directory shows it.
 
+use crate::catalog::suggest::{close, did_you_mean};
+
 /// Every category, with its subcategories.
 const CATEGORIES: &[(&str, &[&str])] = &[
     (
@@ -154,16 +156,16 @@ const CATEGORIES: &[(&str, &[&str])] = &[
 /// Why `name` (with `sub`) is not an Apple category, if it is not one.
 pub fn category_problem(name: &str, sub: Option<&str>) -> Option<String> {
     let Some((_, subs)) = CATEGORIES.iter().find(|(top, _)| *top == name) else {
-        let near = CATEGORIES
-            .iter()
-            .find(|(top, _)| top.eq_ignore_ascii_case(name))
-            .map(|(top, _)| format!(" (did you mean `{top}`?)"))
-            .unwrap_or_default();
+        let near = did_you_mean(close(name, CATEGORIES.iter().map(|(top, _)| *top)));
         return Some(format!("`{name}` is not an Apple Podcasts category{near}"));
     };
     let sub = sub?;
     if subs.contains(&sub) {
         return None;
+    }
+    if let Some(near) = close(sub, subs.iter().copied()) {
+        let near = did_you_mean(Some(near));
+        return Some(format!("`{sub}` is not a subcategory of `{name}`{near}"));
     }
     let valid = if subs.is_empty() {
         "it has no subcategories".to_owned()
@@ -190,6 +192,14 @@ mod tests {
         assert_eq!(
             category_problem("news", None).unwrap(),
             "`news` is not an Apple Podcasts category (did you mean `News`?)"
+        );
+        assert_eq!(
+            category_problem("Goverment", None).unwrap(),
+            "`Goverment` is not an Apple Podcasts category (did you mean `Government`?)"
+        );
+        assert_eq!(
+            category_problem("News", Some("Politcs")).unwrap(),
+            "`Politcs` is not a subcategory of `News` (did you mean `Politics`?)"
         );
         assert_eq!(
             category_problem("Government", Some("Politics")).unwrap(),

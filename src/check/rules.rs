@@ -35,6 +35,7 @@ pub fn channel(root: &Path, feed: &Feed, findings: &mut Findings) {
     }
     for category in &meta.categories {
         if let Some(problem) = apple::category_problem(&category.name, category.sub.as_deref()) {
+            let at = (feed.file.as_path(), Some(category.line));
             findings.add(Severity::Error, "category", at, problem);
         }
     }

@@ -52,6 +52,9 @@ pub(super) enum SpeakerArgs {
         /// Podcasting 2.0 person group (default: the role's group).
         #[arg(long)]
         group: Option<String>,
+        /// Another spelling of the name; repeat for each.
+        #[arg(long = "alias", value_name = "NAME")]
+        aliases: Vec<String>,
         #[command(flatten)]
         lock: LockArgs,
     },
@@ -61,11 +64,11 @@ pub(super) enum SpeakerArgs {
         id: String,
         /// The field to set.
         field: FieldArg,
-        /// The new value.
-        #[arg(required_unless_present = "file")]
-        value: Option<String>,
-        /// Read the value from a file instead (for a long `bio`).
-        #[arg(long, value_name = "FILE", conflicts_with = "value")]
+        /// The new value; for `aliases`, every alias, each one value: `"A. Name" "Other"`.
+        #[arg(required_unless_present = "file", num_args = 1.., value_name = "VALUE")]
+        values: Vec<String>,
+        /// Read the value from a file instead (a long `bio`; for `aliases`, one a line).
+        #[arg(long, value_name = "FILE", conflicts_with = "values")]
         file: Option<PathBuf>,
         #[command(flatten)]
         lock: LockArgs,
@@ -130,6 +133,7 @@ pub(super) enum FieldArg {
     Href,
     Role,
     Group,
+    Aliases,
 }
 
 impl From<FieldArg> for Field {
@@ -142,6 +146,7 @@ impl From<FieldArg> for Field {
             FieldArg::Href => Field::Href,
             FieldArg::Role => Field::Role,
             FieldArg::Group => Field::Group,
+            FieldArg::Aliases => Field::Aliases,
         }
     }
 }
@@ -183,6 +188,7 @@ impl SpeakerArgs {
                 href,
                 role,
                 group,
+                aliases,
                 lock,
             } => {
                 let new = NewSpeaker {
@@ -194,20 +200,23 @@ impl SpeakerArgs {
                     href,
                     role,
                     group,
+                    aliases,
                 };
                 edit(Edit::Add(new), lock)
             }
             SpeakerArgs::Set {
                 id,
                 field,
-                value,
+                values,
                 file,
                 lock,
             } => {
-                let value =
-                    file.map_or_else(|| Text::Inline(value.unwrap_or_default()), Text::File);
+                let values = match file {
+                    Some(file) => vec![Text::File(file)],
+                    None => values.into_iter().map(Text::Inline).collect(),
+                };
                 let field = field.into();
-                edit(Edit::Set { id, field, value }, lock)
+                edit(Edit::Set { id, field, values }, lock)
             }
             SpeakerArgs::Unset { id, field, lock } => {
                 let field = field.into();

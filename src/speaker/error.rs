@@ -4,7 +4,8 @@
 use std::fmt;
 
 use super::fields::Field;
-use crate::catalog::taxonomy::ROLE_HINT;
+use crate::catalog::suggest::did_you_mean;
+use crate::catalog::taxonomy;
 
 /// A speaker command that cannot be done as asked.
 #[derive(Debug, thiserror::Error)]
@@ -46,27 +47,31 @@ pub enum SpeakerError {
     /// A blank value for another field.
     #[error("`{field}` is empty; to remove it, use `archive speaker unset {id} {field}`")]
     Empty { id: String, field: Field },
+    /// A scalar field given several values.
+    #[error("`{field}` takes one value, not {count}; quote a value that has spaces (`\"…\"`)")]
+    OneValue { field: Field, count: usize },
+    /// A blank alias.
+    #[error(
+        "an alias is empty: give each alias as one value, such as `archive speaker set ID aliases \"Maryam Radjavi\" \"M. Rajavi\"`"
+    )]
+    EmptyAlias,
+    /// The same alias twice.
+    #[error("alias `{alias}` is given twice")]
+    AliasTwice { alias: String },
     /// `unset name`.
     #[error("`name` cannot be unset: a speaker needs a name")]
     Required,
     /// A role that is not in the Podcasting 2.0 taxonomy.
-    #[error("unknown role `{value}`{}; {ROLE_HINT}", did_you_mean(.suggestion.as_deref()))]
-    UnknownRole {
-        value: String,
-        suggestion: Option<&'static str>,
-    },
+    #[error("{}", taxonomy::unknown_role(.value))]
+    UnknownRole { value: String },
     /// A group that is not in the Podcasting 2.0 taxonomy.
-    #[error("unknown group `{value}`{}; {ROLE_HINT}", did_you_mean(.suggestion.as_deref()))]
-    UnknownGroup {
-        value: String,
-        suggestion: Option<&'static str>,
-    },
+    #[error("{}", taxonomy::unknown_group(.value))]
+    UnknownGroup { value: String },
     /// A role and a group that do not belong together.
-    #[error("role `{role}` is not in group `{group}` (`{role}` belongs to `{home}`)")]
+    #[error("{}", taxonomy::not_in_group(.role, .group))]
     RoleNotInGroup {
         role: &'static str,
         group: &'static str,
-        home: &'static str,
     },
     /// `image` or `href` given as a plain http URL or another non-https value.
     #[error("`{field}` must be an https URL{}, not `{value}`", if *.field == Field::Image { " or a file in the archive" } else { "" })]
@@ -111,10 +116,6 @@ impl fmt::Display for Conflict {
             self.what, self.from, self.into
         )
     }
-}
-
-fn did_you_mean(suggestion: Option<&str>) -> String {
-    suggestion.map_or_else(String::new, |s| format!(" (did you mean `{s}`?)"))
 }
 
 fn ticked(items: &[String]) -> String {

@@ -1,12 +1,12 @@
 //! The fields of a speaker and the checks on their new values, all made before anything is
-//! written: a non-empty name, https URLs, a local image that exists, and a role and group
-//! from the Podcasting 2.0 person taxonomy (any case; stored lowercase).
+//! written: a non-empty name, https URLs, a local image that exists, a role and group from
+//! the Podcasting 2.0 person taxonomy (any case; stored lowercase), and aliases that are
+//! neither blank nor given twice.
 
 use std::fmt;
 use std::path::Path;
 
 use super::error::SpeakerError;
-use super::suggest::nearest;
 use crate::catalog::{Source, parse_source, taxonomy};
 
 /// A field of `[speakers.<id>]`.
@@ -19,11 +19,13 @@ pub enum Field {
     Href,
     Role,
     Group,
+    /// Other spellings of the name: the one field that is a list.
+    Aliases,
 }
 
 impl Field {
     /// Every field, in the order a new speaker's table lists them.
-    pub const ALL: [Field; 7] = [
+    pub const ALL: [Field; 8] = [
         Field::Name,
         Field::Title,
         Field::Bio,
@@ -31,6 +33,7 @@ impl Field {
         Field::Href,
         Field::Role,
         Field::Group,
+        Field::Aliases,
     ];
 
     /// The key in `feeds/speakers.toml`.
@@ -43,6 +46,7 @@ impl Field {
             Field::Href => "href",
             Field::Role => "role",
             Field::Group => "group",
+            Field::Aliases => "aliases",
         }
     }
 
@@ -71,21 +75,40 @@ pub fn check(id: &str, field: Field, value: &str, root: &Path) -> Result<String,
         });
     }
     match field {
-        Field::Name | Field::Title | Field::Bio => Ok(value.to_owned()),
+        Field::Name | Field::Title | Field::Bio | Field::Aliases => Ok(value.to_owned()),
         Field::Image | Field::Href => check_link(field, value, root),
         Field::Role => taxonomy::canonical_role(value)
             .map(str::to_owned)
             .ok_or_else(|| SpeakerError::UnknownRole {
                 value: value.to_owned(),
-                suggestion: nearest(value, roles()),
             }),
         Field::Group => taxonomy::canonical_group(value)
             .map(str::to_owned)
             .ok_or_else(|| SpeakerError::UnknownGroup {
                 value: value.to_owned(),
-                suggestion: nearest(value, groups()),
             }),
     }
+}
+
+/// Checks new aliases: at least one, none blank, none twice; returns them trimmed.
+pub fn check_aliases(aliases: &[String]) -> Result<Vec<String>, SpeakerError> {
+    let mut checked: Vec<String> = Vec::new();
+    for alias in aliases {
+        let alias = alias.trim();
+        if alias.is_empty() {
+            return Err(SpeakerError::EmptyAlias);
+        }
+        if checked.iter().any(|seen| seen == alias) {
+            return Err(SpeakerError::AliasTwice {
+                alias: alias.to_owned(),
+            });
+        }
+        checked.push(alias.to_owned());
+    }
+    if checked.is_empty() {
+        return Err(SpeakerError::EmptyAlias);
+    }
+    Ok(checked)
 }
 
 /// An https URL; for `image`, also a file inside the archive that exists.
@@ -118,24 +141,8 @@ pub fn check_person(role: Option<&str>, group: Option<&str>) -> Result<(), Speak
     if taxonomy::role_in_group(role, group) {
         Ok(())
     } else {
-        Err(SpeakerError::RoleNotInGroup {
-            role,
-            group,
-            home: taxonomy::group_of(role),
-        })
+        Err(SpeakerError::RoleNotInGroup { role, group })
     }
-}
-
-/// Every role of the taxonomy, without the taxonomy's misspelled alias `translater`.
-fn roles() -> impl Iterator<Item = &'static str> {
-    taxonomy::ROLES
-        .iter()
-        .map(|(_, role)| *role)
-        .filter(|role| *role != "translater")
-}
-
-fn groups() -> impl Iterator<Item = &'static str> {
-    taxonomy::ROLES.iter().map(|(group, _)| *group)
 }
 
 #[cfg(test)]
@@ -184,6 +191,26 @@ mod tests {
         assert_eq!(
             error(Field::Image, "ftp://example.org/x.png"),
             "`image`: unsupported URL scheme `ftp` in `ftp://example.org/x.png`: use http(s) or a path inside the archive"
+        );
+    }
+
+    #[test]
+    fn aliases_are_trimmed_and_given_once() {
+        let aliases = |list: &[&str]| {
+            let list: Vec<String> = list.iter().map(|s| (*s).to_owned()).collect();
+            check_aliases(&list).map_err(|err| err.to_string())
+        };
+        assert_eq!(
+            aliases(&[" M. Rajavi ", "Maryam Radjavi"]),
+            Ok(vec!["M. Rajavi".to_owned(), "Maryam Radjavi".to_owned()])
+        );
+        assert_eq!(
+            aliases(&["M. Rajavi", "M. Rajavi "]),
+            Err("alias `M. Rajavi` is given twice".to_owned())
+        );
+        assert_eq!(
+            aliases(&["M. Rajavi", " "]),
+            Err("an alias is empty: give each alias as one value, such as `archive speaker set ID aliases \"Maryam Radjavi\" \"M. Rajavi\"`".to_owned())
         );
     }
 

@@ -7,7 +7,7 @@ use chrono::SecondsFormat;
 use serde::Serialize;
 
 use super::error::SpeakerError;
-use super::suggest::close;
+use crate::catalog::suggest::close;
 use crate::catalog::{Catalog, SpeakerId};
 
 /// One line of `archive speaker list`.
@@ -32,6 +32,8 @@ pub struct Details {
     /// Podcasting 2.0 role and group, defaults applied.
     pub role: &'static str,
     pub group: &'static str,
+    /// Other spellings of the name.
+    pub aliases: Vec<String>,
     pub episodes: Vec<Appearance>,
 }
 
@@ -73,6 +75,7 @@ pub fn show(catalog: &Catalog, id: &str) -> Result<Details, SpeakerError> {
         href: speaker.href.as_ref().map(ToString::to_string),
         role: speaker.role,
         group: speaker.group,
+        aliases: speaker.aliases.clone(),
         episodes: appearances(catalog, &speaker.id),
     })
 }
@@ -152,6 +155,12 @@ impl fmt::Display for Details {
             }
         }
         writeln!(f, "  role:  {} (group `{}`)", self.role, self.group)?;
+        if !self.aliases.is_empty() {
+            writeln!(f, "  aliases:")?;
+            for alias in &self.aliases {
+                writeln!(f, "    {alias}")?;
+            }
+        }
         if let Some(bio) = &self.bio {
             writeln!(f, "  bio:")?;
             for line in bio.trim().lines() {

@@ -4,7 +4,8 @@
 //! that INTO lacks is taken from FROM, as written. Where both have a field with different
 //! values, or an episode gives the two entries different roles, that is a conflict: without
 //! `--prefer`, the merge is refused and every conflict listed; `--prefer into` keeps INTO's
-//! values, `--prefer from` takes FROM's. FROM is then removed from the registry.
+//! values, `--prefer from` takes FROM's. Aliases never conflict: INTO keeps its own and gains
+//! FROM's. FROM is then removed from the registry.
 
 use std::fmt::Write;
 
@@ -84,6 +85,12 @@ fn merge_fields(
                 registry::copy_value(target, field.key(), theirs);
                 taken.push(*field);
             }
+            Some(ours) if *field == Field::Aliases => {
+                if let Some(both) = union(ours, theirs) {
+                    registry::set_list(target, field.key(), &both);
+                    taken.push(*field);
+                }
+            }
             Some(ours) if !same(*field, ours, theirs) => {
                 conflicts.push(Conflict {
                     what: field.key().to_owned(),
@@ -102,6 +109,25 @@ fn merge_fields(
         registry::text(target, "group"),
     )?;
     Ok((taken, conflicts))
+}
+
+/// INTO's aliases followed by those of FROM's that INTO lacks, if there are any such.
+fn union(ours: &Value, theirs: &Value) -> Option<Vec<String>> {
+    let texts = |value: &Value| -> Vec<String> {
+        value
+            .as_array()
+            .into_iter()
+            .flat_map(|array| array.iter().filter_map(Value::as_str).map(str::to_owned))
+            .collect()
+    };
+    let mut both = texts(ours);
+    let before = both.len();
+    for alias in texts(theirs) {
+        if !both.contains(&alias) {
+            both.push(alias);
+        }
+    }
+    (both.len() > before).then_some(both)
 }
 
 /// Whether two values of `field` mean the same (roles and groups in any case).

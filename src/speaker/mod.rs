@@ -60,6 +60,8 @@ pub struct NewSpeaker {
     pub href: Option<String>,
     pub role: Option<String>,
     pub group: Option<String>,
+    /// Other spellings of the name.
+    pub aliases: Vec<String>,
 }
 
 /// Which speaker's value wins where a merge finds two.
@@ -75,10 +77,11 @@ pub enum Prefer {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Edit {
     Add(NewSpeaker),
+    /// One value, or for `aliases` one or more; a file holds one value, or one alias a line.
     Set {
         id: String,
         field: Field,
-        value: Text,
+        values: Vec<Text>,
     },
     Unset {
         id: String,
@@ -102,7 +105,14 @@ pub enum Edit {
 pub fn apply(edit: &mut CatalogEdit, request: &Edit) -> Result<String, SpeakerError> {
     match request {
         Edit::Add(new) => add(edit, new),
-        Edit::Set { id, field, value } => set(edit, id, *field, &value.read()?),
+        Edit::Set { id, field, values } => match (field, values.as_slice()) {
+            (Field::Aliases, _) => set_aliases(edit, id, values),
+            (_, [value]) => set(edit, id, *field, &value.read()?),
+            _ => Err(SpeakerError::OneValue {
+                field: *field,
+                count: values.len(),
+            }),
+        },
         Edit::Unset { id, field } => unset(edit, id, *field),
         Edit::Rename { old, new } => rename(edit, old, new),
         Edit::Merge { from, into, prefer } => merge::merge(edit, (from, into), *prefer),
@@ -174,7 +184,16 @@ fn add(edit: &mut CatalogEdit, new: &NewSpeaker) -> Result<String, SpeakerError>
             .map(|(_, v)| v.as_str())
     };
     fields::check_person(stored("role"), stored("group"))?;
-    registry::insert(&mut edit.speakers_mut().document, &id, &values);
+    let aliases = if new.aliases.is_empty() {
+        Vec::new()
+    } else {
+        fields::check_aliases(&new.aliases)?
+    };
+    let document = &mut edit.speakers_mut().document;
+    registry::insert(document, &id, &values);
+    if let Some(table) = registry::speaker_mut(document, &id).filter(|_| !aliases.is_empty()) {
+        registry::set_list(table, Field::Aliases.key(), &aliases);
+    }
     let how = if made { " (id made from the name)" } else { "" };
     Ok(format!("added speaker `{id}`{how}"))
 }
@@ -199,6 +218,31 @@ fn set(
     fields::check_person(role, group)?;
     registry::set_text(table, field.key(), &value);
     Ok(format!("set `{field}` of `{id}`"))
+}
+
+fn set_aliases(edit: &mut CatalogEdit, id: &str, values: &[Text]) -> Result<String, SpeakerError> {
+    find(edit.catalog(), id)?;
+    let mut aliases = Vec::new();
+    for value in values {
+        match value {
+            Text::Inline(alias) => aliases.push(alias.clone()),
+            Text::File(_) => aliases.extend(
+                value
+                    .read()?
+                    .lines()
+                    .filter(|line| !line.trim().is_empty())
+                    .map(str::to_owned),
+            ),
+        }
+    }
+    let aliases = fields::check_aliases(&aliases)?;
+    let table = speaker_table(edit, id)?;
+    registry::set_list(table, Field::Aliases.key(), &aliases);
+    Ok(format!(
+        "set `aliases` of `{id}`: {} {}",
+        aliases.len(),
+        plural(aliases.len(), "alias")
+    ))
 }
 
 fn unset(edit: &mut CatalogEdit, id: &str, field: Field) -> Result<String, SpeakerError> {
@@ -270,9 +314,9 @@ fn speaker_table<'a>(
 }
 
 fn plural(count: usize, word: &str) -> String {
-    if count == 1 {
-        word.to_owned()
-    } else {
-        format!("{word}s")
+    match count {
+        1 => word.to_owned(),
+        _ if word.ends_with('s') => format!("{word}es"),
+        _ => format!("{word}s"),
     }
 }

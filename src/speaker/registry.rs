@@ -5,7 +5,7 @@
 //! above a table belong to it when they touch its header; comments separated from it by a
 //! blank line stay in the file when the table is removed.
 
-use toml_edit::{DocumentMut, Item, Key, Table, TableLike, Value};
+use toml_edit::{Array, DocumentMut, Item, Key, Table, TableLike, Value};
 
 /// The `speakers` table, if the file has one.
 pub fn speakers(document: &DocumentMut) -> Option<&Table> {
@@ -38,6 +38,18 @@ pub fn set_text(table: &mut dyn TableLike, key: &str, text: &str) {
         *old = styled(text, Some(old));
     } else {
         table.insert(key, Item::Value(Value::from(text)));
+    }
+}
+
+/// Sets `key` to an array of `texts`, on one line. An existing value keeps its place and
+/// the spacing and comment around it; a new key goes last.
+pub fn set_list(table: &mut dyn TableLike, key: &str, texts: &[String]) {
+    let mut array: Array = texts.iter().map(String::as_str).collect();
+    if let Some(Item::Value(old)) = table.get_mut(key) {
+        array.decor_mut().clone_from(old.decor());
+        *old = Value::Array(array);
+    } else {
+        table.insert(key, Item::Value(Value::Array(array)));
     }
 }
 
@@ -208,6 +220,23 @@ mod tests {
             out,
             "[speakers.a]\nname = 'Ä'   # the name\ntitle = \"it's\"\n"
         );
+    }
+
+    #[test]
+    fn set_list_keeps_the_comment_after_the_value() {
+        let text = "[speakers.a]\naliases = ['A.']  # from import\nname = 'A'\n";
+        let list = ["Ä".to_owned(), "A. B.".to_owned()];
+        let out = edited(text, |d| {
+            set_list(speaker_mut(d, "a").unwrap(), "aliases", &list);
+        });
+        assert_eq!(
+            out,
+            "[speakers.a]\naliases = [\"Ä\", \"A. B.\"]  # from import\nname = 'A'\n"
+        );
+        let out = edited("[speakers.a]\nname = 'A'\n", |d| {
+            set_list(speaker_mut(d, "a").unwrap(), "aliases", &list[..1]);
+        });
+        assert_eq!(out, "[speakers.a]\nname = 'A'\naliases = [\"Ä\"]\n");
     }
 
     #[test]

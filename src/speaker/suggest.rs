@@ -1,5 +1,5 @@
-//! Suggestions: a speaker id spelled from a name, and the nearest valid value to a mistyped
-//! one.
+//! A speaker id spelled from a name. (The nearest valid value to a mistyped one is
+//! `catalog::suggest`.)
 
 /// An id for a speaker called `name`: ASCII `[a-z0-9-]+`, Latin accents dropped
 /// (`Zoë Ćosić` → `zoe-cosic`). `None` when the name has letters of another script (such as
@@ -57,23 +57,6 @@ fn latin(c: char) -> Option<&'static str> {
     })
 }
 
-/// The candidate closest to `value` by edit distance, ignoring case; the first of equals.
-pub fn nearest<'a>(value: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let value = value.trim().to_lowercase();
-    candidates
-        .into_iter()
-        .map(|candidate| (strsim::levenshtein(&value, candidate), candidate))
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, candidate)| candidate)
-}
-
-/// The candidate closest to `value`, if it is close enough to be a likely typo.
-pub fn close<'a>(value: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let found = nearest(value, candidates)?;
-    let distance = strsim::levenshtein(&value.to_lowercase(), found);
-    (distance <= (value.chars().count() / 3).max(2)).then_some(found)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,17 +83,5 @@ mod tests {
         assert_eq!(id_from_name("مریم رجوی"), None);
         assert_eq!(id_from_name("Maryam رجوی"), None);
         assert_eq!(id_from_name("--"), None);
-    }
-
-    #[test]
-    fn nearest_ignores_case() {
-        let roles = ["host", "guest", "co-host"];
-        assert_eq!(nearest("Hots", roles), Some("host"));
-        assert_eq!(nearest("GUESTS", roles), Some("guest"));
-        assert_eq!(
-            close("maryam-rajav", ["maryam-rajavi", "x"]),
-            Some("maryam-rajavi")
-        );
-        assert_eq!(close("somebody-else", ["maryam-rajavi"]), None);
     }
 }

@@ -137,6 +137,35 @@ fn artwork_and_categories_are_checked_against_apples_rules() {
 }
 
 #[test]
+fn categories_are_reported_at_their_own_line() {
+    let head = head_with(
+        "language = \"en\"",
+        "language = \"en\"\ncategories = [\n  \"News\",\n  \"Goverment\",\n  \"News > Politcs\",\n]",
+    );
+    let dir = archive_with("");
+    write(dir.path(), "feeds/talks.toml", &head);
+    let (findings, _) = check_json(dir.path());
+    let categories: Vec<(u64, &str)> = findings
+        .iter()
+        .filter(|f| f["rule"] == "category")
+        .map(|f| (f["line"].as_u64().unwrap(), f["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        categories,
+        [
+            (
+                7,
+                "`Goverment` is not an Apple Podcasts category (did you mean `Government`?)"
+            ),
+            (
+                8,
+                "`Politcs` is not a subcategory of `News` (did you mean `Politics`?)"
+            ),
+        ]
+    );
+}
+
+#[test]
 fn a_changed_guid_and_a_vanished_item_are_errors() {
     let dir = archive_with("");
     let episodes = local_episode(dir.path()) + &episode("b", "recordings/a.mp3");

@@ -1,6 +1,7 @@
 //! `archive speaker`: edits that change only the lines they must (golden files in
 //! `tests/fixtures/speaker`), every bad input refused with nothing written, and list and show.
-//! [`safety`] covers multi-file edits that are all or nothing, and feeds that follow edits.
+//! [`safety`] covers multi-file edits that are all or nothing, and feeds that follow edits;
+//! [`aliases`] the one list field; [`errors`] catalog errors as the command line prints them.
 
 mod safety;
 
@@ -148,6 +149,10 @@ macro_rules! refused {
         )*
     };
 }
+
+// After `refused!`, which they use.
+mod aliases;
+mod errors;
 
 refused! {
     unknown_speaker: ["set", "maryam-rajav", "title", "x"]
@@ -300,6 +305,7 @@ fn list_and_show_print_text_and_json() {
             "href": null,
             "role": "guest",
             "group": "cast",
+            "aliases": [],
             "episodes": [
                 {"feed": "conference", "episode": "panel", "title": "Panel",
                  "date": "2020-11-10T00:00:00Z", "role": "guest"},
