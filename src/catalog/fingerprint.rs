@@ -7,7 +7,7 @@
 
 use std::hash::{Hash, Hasher};
 
-use super::model::{Channel, Episode, Event, Owner, Soundbite, Speaker};
+use super::model::{Category, Channel, Episode, Event, Owner, Soundbite, Speaker};
 
 impl Hash for Speaker {
     fn hash<H: Hasher>(&self, state: &mut H) {
@@ -51,6 +51,13 @@ impl Hash for Channel {
         } = self;
         (title, description, language, public_url, author, owner).hash(state);
         (image, categories, explicit, link, locked, persons, limit).hash(state);
+    }
+}
+
+impl Hash for Category {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let Category { name, sub, line: _ } = self;
+        (name, sub).hash(state);
     }
 }
 

@@ -128,7 +128,7 @@ pub struct Owner {
 }
 
 /// An Apple Podcasts category, with an optional subcategory.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Category {
     pub name: String,
     pub sub: Option<String>,
