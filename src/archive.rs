@@ -205,11 +205,13 @@ impl Archive {
     pub fn select(&self, feed: Option<&FeedId>) -> Result<Vec<&Feed>, Error> {
         match feed {
             None => Ok(self.catalog.feeds.iter().collect()),
-            Some(id) => self
-                .catalog
-                .feed(id)
-                .map(|feed| vec![feed])
-                .ok_or_else(|| Error::NoSuchFeed(id.clone())),
+            Some(id) => self.catalog.feed(id).map(|feed| vec![feed]).ok_or_else(|| {
+                let near = catalog::suggest_feed(&self.catalog, id.as_str()).cloned();
+                Error::NoSuchFeed {
+                    id: id.clone(),
+                    near,
+                }
+            }),
         }
     }
 

@@ -32,8 +32,8 @@ pub enum Error {
     #[error(transparent)]
     Confined(#[from] crate::confined::OpenError),
     /// `--feed` names a feed that does not exist.
-    #[error("no feed `{0}`: there is no `feeds/{0}.toml`")]
-    NoSuchFeed(FeedId),
+    #[error("no feed `{id}`: there is no `feeds/{id}.toml`{}", crate::catalog::suggest::did_you_mean(near.as_ref().map(FeedId::as_str)))]
+    NoSuchFeed { id: FeedId, near: Option<FeedId> },
     /// A sync state record cannot be parsed.
     #[error("sync state `{}` is corrupt (delete it to pull that episode again)", path.display())]
     CorruptState {

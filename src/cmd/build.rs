@@ -10,7 +10,7 @@ use crate::catalog::FeedId;
 
 pub fn run(root: &Path, feed: Option<&FeedId>, wait: bool, quiet: bool) -> Result<Outcome> {
     let opening = super::open_writing(root, wait)?;
-    if opening.current()? {
+    if feed.is_none() && opening.current()? {
         if !quiet {
             eprintln!("build: nothing changed since the last build");
         }
