@@ -57,9 +57,6 @@ pub enum Error {
     /// `archive import` could not read the page or plan the import.
     #[error(transparent)]
     Import(#[from] crate::import::ImportError),
-    /// `archive publish` failed.
-    #[error(transparent)]
-    Publish(#[from] crate::publish::PublishError),
     /// `serve` could not listen.
     #[error("failed to listen on `{addr}`")]
     Serve {
