@@ -78,7 +78,9 @@ pub enum ImportError {
 
 /// Reads the page and plans the import against the catalog open in `edit`.
 pub fn plan(options: &ImportOptions, edit: &CatalogEdit) -> Result<Plan, crate::Error> {
-    // Before anything is fetched: a feed the import would create needs its public URL.
+    // Before anything is fetched: the page must be one, and a feed the import would create
+    // needs its public URL.
+    let source = Source::of(&options.page)?;
     if options.public_url.is_none() && edit.catalog().feed(&options.feed).is_none() {
         return Err(ImportError::NoPublicUrl(options.feed.clone()).into());
     }
@@ -87,7 +89,7 @@ pub fn plan(options: &ImportOptions, edit: &CatalogEdit) -> Result<Plan, crate::
         .enable_all()
         .build()
         .map_err(crate::Error::Runtime)?;
-    let page = runtime.block_on(read_page(&options.page, deadline))?;
+    let page = runtime.block_on(read_page(&options.page, source, deadline))?;
     if !page
         .tokens
         .iter()
@@ -122,12 +124,28 @@ struct Page {
     notes: Vec<String>,
 }
 
-async fn read_page(page: &str, deadline: Instant) -> Result<Page, ImportError> {
+/// Where the page is.
+enum Source {
+    Web(Url),
+    File(std::path::PathBuf),
+}
+
+impl Source {
+    /// An http(s) URL, or else a file path.
+    fn of(page: &str) -> Result<Self, ImportError> {
+        match Url::parse(page) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(Self::Web(url)),
+            Ok(_) => Err(ImportError::NotAPage(page.to_owned())),
+            Err(_) => Ok(Self::File(page.into())),
+        }
+    }
+}
+
+async fn read_page(page: &str, source: Source, deadline: Instant) -> Result<Page, ImportError> {
     let fetcher = page::Fetcher::new(deadline)?;
-    let (text, base) = match Url::parse(page) {
-        Ok(url) if matches!(url.scheme(), "http" | "https") => (fetcher.page(&url).await?, url),
-        Ok(_) => return Err(ImportError::NotAPage(page.to_owned())),
-        Err(_) => page::local(std::path::Path::new(page))?,
+    let (text, base) = match source {
+        Source::Web(url) => (fetcher.page(&url).await?, url),
+        Source::File(path) => page::local(&path)?,
     };
     let mut notes = Vec::new();
     let (event, tokens) = {
