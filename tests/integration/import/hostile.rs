@@ -45,6 +45,11 @@ fn assert_the_speech_was_read(dir: &tempfile::TempDir, server: &Server) {
     );
 }
 
+/// `count` pieces of markup, numbered from 0.
+fn numbered(count: usize, piece: impl Fn(usize) -> String) -> String {
+    (0..count).map(piece).collect::<Vec<_>>().concat()
+}
+
 #[test]
 fn import_on_deep_html_100k_nested_spans_do_not_overflow_the_stack() {
     let deep = format!(
@@ -83,11 +88,9 @@ fn import_on_deep_html_pages_of_every_shape_finish() {
     ];
     // Unclosed formatting elements with distinct attributes: html5ever clones every one of
     // them again at each reconstruction.
-    let distinct: String = (0..n / 2).map(|i| format!("<b id=b{i}>")).collect();
+    let distinct = numbered(n / 2, |i| format!("<b id=b{i}>"));
     shapes.push(("distinct formatting", distinct));
-    let reopened: String = (0..n / 5)
-        .map(|i| format!("<div><font id=f{i}></div>"))
-        .collect();
+    let reopened = numbered(n / 5, |i| format!("<div><font id=f{i}></div>"));
     shapes.push((
         "formatting reopened in blocks",
         format!("{reopened}<p>x</p>"),
@@ -103,9 +106,12 @@ fn import_on_deep_html_pages_of_every_shape_finish() {
 #[test]
 fn import_on_deep_html_follows_at_most_200_listen_links() {
     let server = Server::start();
-    let links: String = (1..=250)
-        .map(|i| format!("<p><a href=\"/listen/{i}\">Listen to speech {i}</a></p>\n"))
-        .collect();
+    let links = numbered(250, |i| {
+        format!(
+            "<p><a href=\"/listen/{}\">Listen to speech</a></p>\n",
+            i + 1
+        )
+    });
     server.route("/event.html", Reply::page(200, &page_with(&links)));
     for i in 1..=250 {
         server.route(&format!("/listen/{i}"), Reply::page(404, "gone"));
