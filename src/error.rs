@@ -54,9 +54,6 @@ pub enum Error {
     /// Another process holds the archive's lock and `--no-wait` was given.
     #[error("another `archive` process is writing to this archive (lock `{}` is held); try again later, or leave out --no-wait to wait for it", .0.display())]
     Locked(PathBuf),
-    /// `archive import` could not read the page or plan the import.
-    #[error(transparent)]
-    Import(#[from] crate::import::ImportError),
     /// `serve` could not listen.
     #[error("failed to listen on `{addr}`")]
     Serve {

@@ -113,3 +113,25 @@ impl Client {
         Ok(self.inner.head(url.clone()))
     }
 }
+
+/// Why a request failed, in few words: the policy's refusal, "connection refused", "timed
+/// out", or the innermost cause, without the URL reqwest repeats.
+pub fn reason(err: &reqwest::Error) -> String {
+    let mut source: Option<&dyn std::error::Error> = std::error::Error::source(err);
+    let mut innermost = None;
+    while let Some(cause) = source {
+        if let Some(refused) = cause.downcast_ref::<Refused>() {
+            return refused.0.clone();
+        }
+        innermost = Some(cause.to_string());
+        source = cause.source();
+    }
+    if err.is_timeout() {
+        return "timed out".to_owned();
+    }
+    match innermost {
+        Some(text) if text.contains("Connection refused") => "connection refused".to_owned(),
+        Some(text) => text,
+        None => err.to_string(),
+    }
+}

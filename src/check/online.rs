@@ -53,7 +53,7 @@ pub fn check(
             async move {
                 let url = Url::parse(url).map_err(|err| err.to_string())?;
                 let request = client.head(&url).map_err(|refused| refused.0)?;
-                request.send().await.map_err(|err| cause(&err))
+                request.send().await.map_err(|err| crate::net::reason(&err))
             }
         }))
         .buffered(8)
@@ -99,24 +99,4 @@ pub fn check(
         }
     }
     Ok(())
-}
-
-/// Why a request failed, without the URL reqwest repeats: "connection refused", "timed out
-/// after 60 s".
-fn cause(err: &reqwest::Error) -> String {
-    if err.is_timeout() {
-        return "timed out after 60 s".to_owned();
-    }
-    let mut source: Option<&dyn std::error::Error> = std::error::Error::source(err);
-    let mut innermost = None;
-    while let Some(cause) = source {
-        innermost = Some(cause.to_string());
-        source = cause.source();
-    }
-    let text = innermost.unwrap_or_else(|| err.to_string());
-    if text.contains("Connection refused") {
-        "connection refused".to_owned()
-    } else {
-        text
-    }
 }

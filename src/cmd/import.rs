@@ -7,14 +7,26 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::Outcome;
+use crate::cli::Verbosity;
 use crate::edit::CatalogEdit;
-use crate::import::{self, ImportOptions, Plan, Status};
+use crate::import::{self, Excerpts, ImportOptions};
 
-pub fn run(root: &Path, options: &ImportOptions, wait: bool, quiet: bool) -> Result<Outcome> {
-    let _lock = super::open_writing(root, wait)?;
+pub fn run(
+    root: &Path,
+    options: &ImportOptions,
+    wait: bool,
+    verbosity: Verbosity,
+) -> Result<Outcome> {
+    let quiet = verbosity == Verbosity::Quiet;
+    let archive = super::load(super::open_writing(root, wait)?)?;
     let edit = CatalogEdit::open(root)?;
-    let plan = import::plan(options, &edit)?;
-    print_plan(&plan);
+    let plan = import::plan(options, &edit, &archive)?;
+    let excerpts = if verbosity == Verbosity::Verbose {
+        Excerpts::Whole
+    } else {
+        Excerpts::Ends
+    };
+    print!("{}", import::review(&plan, excerpts));
     let written = import::apply(options, edit, &plan)?;
     if !quiet {
         let verb = if options.dry_run {
@@ -38,43 +50,4 @@ pub fn run(root: &Path, options: &ImportOptions, wait: bool, quiet: bool) -> Res
         return Ok(Outcome::Partial);
     }
     Ok(Outcome::Success)
-}
-
-fn print_plan(plan: &Plan) {
-    let event = &plan.event;
-    let state = if event.exists { "exists" } else { "new" };
-    println!(
-        "event ({state}): {} — {} ({})",
-        event.id, event.title, event.date
-    );
-    for row in &plan.rows {
-        let (status, note) = match &row.status {
-            Status::New(id) => ("new", format!("episode `{id}`")),
-            Status::Imported(id) => ("imported", format!("already in the feed as `{id}`")),
-            Status::Review(why) => ("REVIEW", why.clone()),
-            Status::NoRecording => (
-                "no audio",
-                "this speech has no recording on the page".to_owned(),
-            ),
-        };
-        let words: Vec<&str> = row.excerpt.split_whitespace().take(8).collect();
-        let recording = row
-            .recording
-            .as_ref()
-            .map_or_else(|| "-".to_owned(), ToString::to_string);
-        println!(
-            "{status:>9}  {:<22}  {:<60}  {recording}\n{:>11}{note}",
-            row.speaker.as_deref().unwrap_or("?"),
-            format!("{}…", words.join(" ")),
-            ""
-        );
-    }
-    for speaker in &plan.new_speakers {
-        let alias = speaker
-            .alias
-            .as_deref()
-            .map(|a| format!(" (written `{a}` on the page)"))
-            .unwrap_or_default();
-        println!("new speaker: {} `{}`{alias}", speaker.name, speaker.id);
-    }
 }

@@ -71,7 +71,9 @@ pub fn run(command: Command) -> Result<Outcome> {
             allow_private,
         } => check::run(&command.root, feed.as_ref(), json, online, allow_private),
         Action::Serve(options) => serve::run(&command.root, &options),
-        Action::Import { options, wait } => import::run(&command.root, &options, wait, quiet),
+        Action::Import { options, wait } => {
+            import::run(&command.root, &options, wait, command.verbosity)
+        }
         Action::Publish { options, wait } => publish::run(&command.root, &options, wait, quiet),
         Action::SpeakerList { json } => speaker::list(&command.root, json),
         Action::SpeakerShow { id, json } => speaker::show(&command.root, &id, json),

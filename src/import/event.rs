@@ -112,12 +112,28 @@ pub fn date_in_text(text: &str) -> Option<NaiveDate> {
     let words: Vec<&str> = text.split_whitespace().collect();
     words.windows(3).find_map(|w| {
         let clean = |s: &str| s.trim_matches(|c: char| !c.is_alphanumeric()).to_owned();
+        // Only a window with a month's name can hold a date: the others are not parsed.
+        if !is_month(&clean(w[0])) && !is_month(&clean(w[1])) {
+            return None;
+        }
         let (a, b, c) = (clean(w[0]), clean(w[1]), clean(w[2]));
         NaiveDate::parse_from_str(&format!("{a} {b} {c}"), "%B %d %Y")
             .or_else(|_| NaiveDate::parse_from_str(&format!("{a} {b} {c}"), "%d %B %Y"))
             .ok()
             .filter(|_| c.len() == 4)
     })
+}
+
+/// Whether `word` is the English name of a month, as `%B` reads it (full or abbreviated).
+fn is_month(word: &str) -> bool {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    word.len() >= 3
+        && word.is_ascii()
+        && MONTHS
+            .iter()
+            .any(|month| word[..3].eq_ignore_ascii_case(month))
 }
 
 #[cfg(test)]

@@ -26,6 +26,8 @@ pub struct Plan {
     /// The page's language and site name, for a feed the import creates.
     pub language: Option<String>,
     pub site: Option<String>,
+    /// What was left out of the page, for the maintainer to know.
+    pub notes: Vec<String>,
 }
 
 impl Plan {
@@ -34,6 +36,15 @@ impl Plan {
         self.rows
             .iter()
             .any(|row| matches!(row.status, Status::Review(_)))
+    }
+
+    /// The title of the episode made of `row`: `<speaker>: <event title>`.
+    pub fn episode_title(&self, row: &Row) -> String {
+        format!(
+            "{}: {}",
+            row.speaker.as_deref().unwrap_or_default(),
+            self.event.title
+        )
     }
 }
 
@@ -141,6 +152,7 @@ pub fn build(
         source: options.page.clone(),
         language: page.language.clone(),
         site: page.site.clone(),
+        notes: Vec::new(),
     })
 }
 
@@ -213,22 +225,29 @@ fn first_free(base: &str, taken: impl Fn(&str) -> bool) -> String {
         .unwrap_or_else(|| base.to_owned())
 }
 
-/// `<date>-<first words of the title>`.
+/// Longest event id the import makes up.
+const MAX_EVENT_ID: usize = 48;
+
+/// `<date>-<first words of the title>`, cut at a word boundary to at most [`MAX_EVENT_ID`]
+/// characters (a first word too long for that is cut where the limit falls).
 fn event_id(date: NaiveDate, title: &str) -> EventId {
+    let day = date.format("%Y-%m-%d").to_string();
     let slug = id_from_name(title).unwrap_or_else(|| "event".into());
-    let mut short = String::new();
-    for word in slug.split('-').take(6) {
-        if short.len() + word.len() > 40 {
+    let mut id = day.clone();
+    for word in slug.split('-') {
+        if id.len() + 1 + word.len() > MAX_EVENT_ID {
+            if id == day {
+                let room = MAX_EVENT_ID - id.len() - 1;
+                id = format!("{day}-{}", &word[..room]);
+            }
             break;
         }
-        if !short.is_empty() {
-            short.push('-');
-        }
-        short.push_str(word);
+        id.push('-');
+        id.push_str(word);
     }
-    EventId::parse(&format!("{}-{short}", date.format("%Y-%m-%d"))).unwrap_or_else(|_| {
-        EventId::parse(&date.format("%Y-%m-%d").to_string()).expect("a date is an id")
-    })
+    EventId::parse(&id)
+        .or_else(|_| EventId::parse(&day))
+        .expect("a date is an id")
 }
 
 /// The speakers known, by folded name and alias, and those the import adds.
@@ -276,5 +295,38 @@ impl Registry {
             alias,
         });
         Some(id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_ids_are_cut_at_a_word_boundary_to_48_characters() {
+        let date = NaiveDate::from_ymd_opt(2020, 11, 10).unwrap();
+        let id = event_id(
+            date,
+            "Online Conference Marking Anniversary of Iran Protests",
+        );
+        assert_eq!(
+            id.as_str(),
+            "2020-11-10-online-conference-marking-anniversary"
+        );
+        assert_eq!(id.as_str().len(), 48);
+        assert_eq!(
+            event_id(date, "Human Rights Day panel").as_str(),
+            "2020-11-10-human-rights-day-panel"
+        );
+        let long = event_id(
+            date,
+            "Pneumonoultramicroscopicsilicovolcanoconiosis-and-more",
+        );
+        assert_eq!(
+            long.as_str(),
+            "2020-11-10-pneumonoultramicroscopicsilicovolcano"
+        );
+        assert_eq!(long.as_str().len(), 48);
+        assert_eq!(event_id(date, "!!!").as_str(), "2020-11-10-event");
     }
 }

@@ -3,6 +3,9 @@
 //! headings, bold names), recordings (`<audio>`, `<source>`, links to audio files,
 //! `WordPress` `[audio]` shortcodes) and "listen" links to follow.
 
+use std::sync::LazyLock;
+
+use ego_tree::{NodeId, iter::Edge};
 use scraper::{ElementRef, Html, Node, Selector};
 use url::Url;
 
@@ -29,6 +32,7 @@ pub const AUDIO_EXTENSIONS: &[&str] = &[
 /// Elements whose content is not the article.
 const SKIPPED: &[&str] = &[
     "script", "style", "nav", "footer", "aside", "form", "noscript", "header", "button", "iframe",
+    "template",
 ];
 
 /// The content of `html` (its `article`, `main`, `WordPress` entry, or `body`), as tokens.
@@ -44,28 +48,47 @@ pub fn tokens(html: &Html, base: &Url) -> Vec<Token> {
     found
 }
 
-fn walk(element: ElementRef<'_>, base: &Url, found: &mut Vec<Token>) {
-    for child in element.children() {
-        let Some(child) = ElementRef::wrap(child) else {
-            continue;
-        };
-        let name = child.value().name();
-        match name {
-            _ if SKIPPED.contains(&name) => {}
-            "figure" => figure(child, base, found),
-            "figcaption" | "h2" | "h3" | "h4" | "h5" | "h6" => label(&text_of(child), found),
-            "img" => {
-                if let Some(alt) = child.value().attr("alt").filter(|alt| looks_like_name(alt)) {
-                    found.push(Token::Label(alt.trim().to_owned()));
+/// Visits the elements under `root` in document order, without recursion: an element that
+/// makes a token is read whole, and what it holds is not visited again.
+fn walk(root: ElementRef<'_>, base: &Url, found: &mut Vec<Token>) {
+    let mut skipping: Option<NodeId> = None;
+    for edge in root.traverse() {
+        match edge {
+            Edge::Open(node) if skipping.is_none() && node.id() != root.id() => {
+                if let Some(element) = ElementRef::wrap(node)
+                    && visit(element, base, found)
+                {
+                    skipping = Some(node.id());
                 }
             }
-            "audio" => recordings_in(child, base, found),
-            // The page's title is the event's, not a speaker's.
-            "h1" => {}
-            "p" | "li" | "blockquote" | "dd" => paragraph(child, base, found),
-            _ => walk(child, base, found),
+            Edge::Close(node) if skipping == Some(node.id()) => skipping = None,
+            _ => {}
         }
     }
+}
+
+/// Reads `element`; whether that covered its content too.
+fn visit(element: ElementRef<'_>, base: &Url, found: &mut Vec<Token>) -> bool {
+    let name = element.value().name();
+    match name {
+        // The page's title is the event's, not a speaker's.
+        _ if SKIPPED.contains(&name) || name == "h1" => {}
+        "figure" => figure(element, base, found),
+        "figcaption" | "h2" | "h3" | "h4" | "h5" | "h6" => label(&text_of(element), found),
+        "img" => {
+            if let Some(alt) = element
+                .value()
+                .attr("alt")
+                .filter(|alt| looks_like_name(alt))
+            {
+                found.push(Token::Label(alt.trim().to_owned()));
+            }
+        }
+        "audio" => recordings_in(element, base, found),
+        "p" | "li" | "blockquote" | "dd" => paragraph(element, base, found),
+        _ => return false,
+    }
+    true
 }
 
 /// A figure: its recordings, and its caption (or its image's alt text) as a label.
@@ -91,13 +114,13 @@ fn label(text: &str, found: &mut Vec<Token>) {
 
 /// `<audio src>` and `<source src>` in (or of) `element`.
 fn recordings_in(element: ElementRef<'_>, base: &Url, found: &mut Vec<Token>) {
+    static PLAYERS: LazyLock<Selector> =
+        LazyLock::new(|| Selector::parse("audio, audio source").expect("a valid selector"));
     let mut players: Vec<ElementRef<'_>> = Vec::new();
     if element.value().name() == "audio" {
         players.push(element);
     }
-    if let Ok(selector) = Selector::parse("audio, audio source") {
-        players.extend(element.select(&selector));
-    }
+    players.extend(element.select(&PLAYERS));
     for player in players {
         if let Some(url) = player
             .value()
@@ -115,23 +138,21 @@ fn paragraph(element: ElementRef<'_>, base: &Url, found: &mut Vec<Token>) {
     recordings_in(element, base, found);
     let mut text = text_of(element);
     let mut link_text = String::new();
-    if let Ok(links) = Selector::parse("a[href]") {
-        for link in element.select(&links) {
-            let Some(url) = link
-                .value()
-                .attr("href")
-                .and_then(|href| resolve(base, href))
-            else {
-                continue;
-            };
-            let words = text_of(link);
-            if is_audio_url(&url) {
-                found.push(Token::Recording(url));
-                link_text.push_str(&words);
-            } else if says_listen(&words) {
-                found.push(Token::Listen(url));
-                link_text.push_str(&words);
-            }
+    for link in outermost_links(element) {
+        let Some(url) = link
+            .value()
+            .attr("href")
+            .and_then(|href| resolve(base, href))
+        else {
+            continue;
+        };
+        let words = text_of(link);
+        if is_audio_url(&url) {
+            found.push(Token::Recording(url));
+            link_text.push_str(&words);
+        } else if says_listen(&words) {
+            found.push(Token::Listen(url));
+            link_text.push_str(&words);
         }
     }
     for url in shortcodes(&text, base) {
@@ -227,35 +248,61 @@ pub fn resolve(base: &Url, link: &str) -> Option<Url> {
     matches!(url.scheme(), "http" | "https").then_some(url)
 }
 
-fn select_first<'a>(element: ElementRef<'a>, selector: &str) -> Option<ElementRef<'a>> {
-    let selector = Selector::parse(selector).ok()?;
-    element.select(&selector).next()
+/// The `<a href>` elements in `element` that are not inside another one (links do not nest
+/// in HTML, but they do in SVG), so that each text is read once.
+fn outermost_links(element: ElementRef<'_>) -> Vec<ElementRef<'_>> {
+    let mut links = Vec::new();
+    let mut inside: Option<NodeId> = None;
+    for edge in element.traverse() {
+        match edge {
+            Edge::Open(node) if inside.is_none() => {
+                if let Some(link) = ElementRef::wrap(node)
+                    .filter(|e| e.value().name() == "a" && e.value().attr("href").is_some())
+                {
+                    links.push(link);
+                    inside = Some(node.id());
+                }
+            }
+            Edge::Close(node) if inside == Some(node.id()) => inside = None,
+            _ => {}
+        }
+    }
+    links
+}
+
+fn select_first<'a>(element: ElementRef<'a>, name: &str) -> Option<ElementRef<'a>> {
+    element
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .find(|descendant| descendant.value().name() == name)
 }
 
 /// The text of an element as a reader sees it: HTML whitespace collapsed (a non-breaking
 /// space is kept, as browsers keep it), `<br>` as a line break.
 pub fn text_of(element: ElementRef<'_>) -> String {
     let mut raw = String::new();
-    collect(element, &mut raw);
+    let mut skipping: Option<NodeId> = None;
+    for edge in element.traverse() {
+        match edge {
+            Edge::Open(node) if skipping.is_none() => match node.value() {
+                Node::Text(text) => {
+                    raw.extend(text.chars().map(|c| if c == '\n' { ' ' } else { c }));
+                }
+                Node::Element(inner) if inner.name() == "br" => raw.push('\n'),
+                Node::Element(inner)
+                    if SKIPPED.contains(&inner.name()) && node.id() != element.id() =>
+                {
+                    skipping = Some(node.id());
+                }
+                _ => {}
+            },
+            Edge::Close(node) if skipping == Some(node.id()) => skipping = None,
+            _ => {}
+        }
+    }
     raw.split('\n')
         .map(|line| line.split_ascii_whitespace().collect::<Vec<_>>().join(" "))
         .filter(|line| !line.is_empty())
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-fn collect(element: ElementRef<'_>, out: &mut String) {
-    for child in element.children() {
-        match child.value() {
-            Node::Text(text) => out.push_str(&text.replace('\n', " ")),
-            Node::Element(inner) if inner.name() == "br" => out.push('\n'),
-            Node::Element(inner) if SKIPPED.contains(&inner.name()) => {}
-            Node::Element(_) => {
-                if let Some(child) = ElementRef::wrap(child) {
-                    collect(child, out);
-                }
-            }
-            _ => {}
-        }
-    }
 }

@@ -15,7 +15,7 @@ pub fn apply(
     edit: &mut CatalogEdit,
     options: &ImportOptions,
     plan: &Plan,
-) -> Result<(), crate::Error> {
+) -> Result<(), ImportError> {
     let exists = edit.catalog().feed(&options.feed).is_some();
     let document = &mut edit.feed_file_mut(&options.feed).document;
     if !exists {
@@ -36,11 +36,7 @@ pub fn apply(
         };
         let mut episode = Table::new();
         episode["id"] = value(id.as_str());
-        episode["title"] = value(format!(
-            "{}: {}",
-            row.speaker.as_deref().unwrap_or_default(),
-            plan.event.title
-        ));
+        episode["title"] = value(plan.episode_title(row));
         episode["event"] = value(plan.event.id.as_str());
         episode["speakers"] = value(Array::from_iter([speaker.as_str()]));
         episode["audio"] = value(recording.as_str());
