@@ -4,7 +4,9 @@
 //! bios and links to their pages and the event's).
 //!
 //! Clients render both as HTML, so no catalog text reaches them as markup: an excerpt with
-//! `<script>` or `<img onerror=…>` is shown as those characters, never run.
+//! `<script>` or `<img onerror=…>` is shown as text, never run. In `description` its angle
+//! brackets become `‹ ›` ([`angle_quotes`]), so that not even a client that decodes entities
+//! twice can turn it into a tag.
 
 use super::channel::DESCRIPTION_LIMIT;
 use super::document::Entry;
@@ -35,7 +37,15 @@ pub fn description(entry: &Entry<'_>, speakers: &[&Speaker], event: Option<&Even
         text.push_str("\n\n");
         text.push_str(note.trim());
     }
-    paragraphs_within(&clean(&text), DESCRIPTION_LIMIT)
+    paragraphs_within(&angle_quotes(&clean(&text)), DESCRIPTION_LIMIT)
+}
+
+/// `<` and `>` of catalog text as `‹` and `›` in `description`. Escaped, they are safe in
+/// a client that parses XML once; but partytime (Podcast Index's parser) decodes HTML entities
+/// once more in every text, and would hand `&lt;script&gt;` on as `<script>`. Without the
+/// characters, no decoding can make a tag of them; `content:encoded` keeps them, escaped.
+fn angle_quotes(text: &str) -> String {
+    text.replace('<', "‹").replace('>', "›")
 }
 
 /// `content:encoded`: the excerpt's paragraphs, each speaker's name (linked to their page),
@@ -82,6 +92,13 @@ fn link(text: &str, href: Option<&url::Url>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 15: the excerpt was written as it was, and clients ran its markup.
+    #[test]
+    fn angle_brackets_of_text_are_never_markup_in_the_description() {
+        let html = paragraphs_within(&angle_quotes("<script>a</script> & <b>"), 100);
+        assert_eq!(html, "<p>‹script›a‹/script› &amp; ‹b›</p>");
+    }
 
     #[test]
     fn only_http_links_become_links() {

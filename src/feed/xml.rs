@@ -59,8 +59,8 @@ impl Xml {
         let _ = write!(self.out, ">{}</{name}>", partial_escape(text));
     }
 
-    /// `<name><![CDATA[html]]></name>`. A `]]>` in `html` (which escaped HTML never has)
-    /// is split across two sections.
+    /// `<name><![CDATA[html]]></name>`, as Apple asks for HTML. A `]]>` in `html` (which our
+    /// escaped HTML never has) is split across two sections.
     pub fn html(&mut self, name: &str, html: &str) {
         self.tag(name, &[]);
         self.out.push_str("><![CDATA[");
