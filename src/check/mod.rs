@@ -96,7 +96,9 @@ pub fn run(
     let mut findings = Findings::default();
     for feed in feeds {
         rules::channel(root, feed, &mut findings);
+        rules::control_characters(root, &feed.file, &mut findings);
     }
+    rules::control_characters(root, Path::new(SPEAKERS_FILE), &mut findings);
     for speaker in catalog.speakers.values() {
         if let Some(image) = &speaker.image {
             for (severity, message) in artwork::problems(root, image) {
