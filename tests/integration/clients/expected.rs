@@ -140,7 +140,10 @@ fn item(context: &Context<'_>, episode: &Table, durations: &mut HashMap<String, 
         persons: persons(context.speakers, episode),
         transcript: text("transcript").map(|source| {
             let url = published_copy(root, feed_id, &public_url, &source);
-            assert!(source.ends_with(".vtt"), "no expectation for `{source}`");
+            let vtt = Path::new(&source)
+                .extension()
+                .is_some_and(|ext| ext == "vtt");
+            assert!(vtt, "no expectation for `{source}`");
             (url, "text/vtt".to_owned(), true)
         }),
         chapters: text("chapters")
@@ -303,15 +306,12 @@ pub fn decoded_again(text: &str) -> String {
                 char::from_u32(code)
             }
         });
-        match (decoded, end) {
-            (Some(c), Some(end)) => {
-                out.push(c);
-                rest = &rest[end + 1..];
-            }
-            _ => {
-                out.push('&');
-                rest = &rest[1..];
-            }
+        if let (Some(c), Some(end)) = (decoded, end) {
+            out.push(c);
+            rest = &rest[end + 1..];
+        } else {
+            out.push('&');
+            rest = &rest[1..];
         }
     }
     out.push_str(rest);

@@ -72,7 +72,7 @@ fn hostile_archive(root: &Path) -> String {
 }
 
 fn episode(catalog: &mut String, n: usize, excerpt: &str) {
-    let speakers = if n % 3 == 0 {
+    let speakers = if n.is_multiple_of(3) {
         r#"["maryam-rajavi", "guest"]"#
     } else {
         r#"["maryam-rajavi"]"#
@@ -100,7 +100,7 @@ fn every_client_reads_a_stress_feed_of_500_hostile_items() {
             format!("{}\n\n{}", hostile(n + 1), hostile(n + 2))
         };
         episode(&mut catalog, n, &excerpt);
-        if n % 50 == 0 {
+        if n.is_multiple_of(50) {
             let _ = write!(
                 catalog,
                 "transcript = \"recordings/a.vtt\"\nchapters = \"recordings/a.chapters.json\"\n\
