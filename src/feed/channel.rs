@@ -102,10 +102,10 @@ fn podcast(
     let guid = podcast_guid(document.guid_url.as_str()).to_string();
     xml.text("podcast:guid", &[], &guid);
     let locked = if info.locked { "yes" } else { "no" };
-    let owner: Vec<(&str, &str)> = info
-        .owner
-        .map(|owner| ("owner", owner.email.as_str()))
-        .into_iter()
+    let email = info.owner.map(|owner| clean(&owner.email));
+    let owner: Vec<(&str, &str)> = email
+        .iter()
+        .map(|email| ("owner", email.as_str()))
         .collect();
     xml.text("podcast:locked", &owner, locked);
     for credit in &info.persons {
@@ -130,7 +130,7 @@ fn itunes(xml: &mut Xml, document: &Document<'_>, image: Option<&str>) {
     if let Some(owner) = info.owner {
         xml.open("itunes:owner", &[]);
         xml.text("itunes:name", &[], &clean(&owner.name));
-        xml.text("itunes:email", &[], &owner.email);
+        xml.text("itunes:email", &[], &clean(&owner.email));
         xml.close("itunes:owner");
     }
     xml.text("itunes:type", &[], "episodic");

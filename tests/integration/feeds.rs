@@ -222,3 +222,39 @@ fn control_characters_are_warned_about_at_their_line_and_left_out_of_the_feed() 
     let person = &item.extensions()["podcast"]["person"][0];
     assert_eq!(person.value(), Some("Maryam Rajavi"));
 }
+
+/// The `<item>…</item>` blocks of a feed file, as written.
+fn item_blocks(xml: &str) -> Vec<&str> {
+    xml.split("<item>")
+        .skip(1)
+        .map(|rest| &rest[..rest.find("</item>").unwrap()])
+        .collect()
+}
+
+#[test]
+fn an_episode_is_the_same_item_bytes_in_every_document_it_is_in() {
+    let dir = archive_with("");
+    with_recording(dir.path());
+    let head = FEED_HEAD.replace("language = \"en\"", "language = \"en\"\nlimit = 1");
+    let episodes = dated("old", 1) + &dated("new", 2);
+    write(dir.path(), "feeds/talks.toml", &format!("{head}{episodes}"));
+    sync(dir.path()).assert().code(0);
+    let read = |file: &str| crate::support::read(dir.path(), file);
+    let (newest, full, speaker) = (
+        read("feeds/talks.xml"),
+        read("feeds/talks.full.xml"),
+        read("feeds/speakers/maryam-rajavi.xml"),
+    );
+    let full_items = item_blocks(&full);
+    assert_eq!(full_items.len(), 2);
+    assert_eq!(item_blocks(&newest), full_items[..1]);
+    assert_eq!(item_blocks(&speaker), full_items);
+    // Each document is whole: one channel, closed once, ending in a line break.
+    for xml in [&newest, &full, &speaker] {
+        assert!(
+            xml.ends_with("    </item>\n  </channel>\n</rss>\n"),
+            "{xml}"
+        );
+        assert_eq!(xml.matches("<channel>").count(), 1);
+    }
+}
