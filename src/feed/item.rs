@@ -1,7 +1,7 @@
 //! One `<item>` per synced episode, written once as an XML fragment at [`ITEM_DEPTH`]:
 //! title, description, enclosure, GUID, date, the Podcasting 2.0 elements (speakers,
 //! transcript, chapters, season, episode, soundbite) and the iTunes ones (title, author,
-//! image, duration).
+//! image, duration). Attributes of the podcast elements are in name order, as they always were.
 
 use super::assets::{Assets, Place};
 use super::describe;
@@ -76,19 +76,16 @@ fn podcast(
     }
     if let Some(transcript) = &episode.transcript {
         let url = assets.url(&transcript.source, &place)?;
-        let mut attrs = vec![
-            ("url", url.as_str()),
-            ("type", transcript.mime_type),
-            ("language", entry.feed.channel.language.as_str()),
-        ];
+        let mut attrs = vec![("language", entry.feed.channel.language.as_str())];
         if transcript.captions {
             attrs.push(("rel", "captions"));
         }
+        attrs.extend([("type", transcript.mime_type), ("url", url.as_str())]);
         xml.empty("podcast:transcript", &attrs);
     }
     if let Some(chapters) = &episode.chapters {
         let url = assets.url(chapters, &place)?;
-        let attrs = [("url", url.as_str()), ("type", "application/json+chapters")];
+        let attrs = [("type", "application/json+chapters"), ("url", url.as_str())];
         xml.empty("podcast:chapters", &attrs);
     }
     if let Some(season) = episode.season {
@@ -102,7 +99,7 @@ fn podcast(
             format!("{:.3}", bite.start),
             format!("{:.3}", bite.duration),
         );
-        let attrs = [("startTime", start.as_str()), ("duration", &duration)];
+        let attrs = [("duration", duration.as_str()), ("startTime", &start)];
         match &bite.title {
             Some(title) => xml.text("podcast:soundbite", &attrs, &clean(title)),
             None => xml.empty("podcast:soundbite", &attrs),
@@ -165,9 +162,10 @@ pub(super) fn person(
         .as_ref()
         .map(|image| assets.url(image, place))
         .transpose()?;
-    let mut attrs = vec![("role", credit.role), ("group", credit.group)];
-    attrs.extend(img.as_ref().map(|img| ("img", img.as_str())));
+    let mut attrs = vec![("group", credit.group)];
     attrs.extend(speaker.href.as_ref().map(|href| ("href", href.as_str())));
+    attrs.extend(img.as_ref().map(|img| ("img", img.as_str())));
+    attrs.push(("role", credit.role));
     xml.text("podcast:person", &attrs, &clean(&speaker.name));
     Ok(())
 }
