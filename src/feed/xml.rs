@@ -22,7 +22,7 @@ impl Xml {
     /// An empty fragment whose first element is `depth` levels deep.
     pub fn new(depth: usize) -> Self {
         Self {
-            out: String::with_capacity(4096),
+            out: String::with_capacity(2048),
             depth,
         }
     }
@@ -73,8 +73,9 @@ impl Xml {
         let _ = write!(self.out, "]]></{name}>");
     }
 
-    /// The fragment written.
-    pub fn finish(self) -> String {
+    /// The fragment written, without spare capacity (10,000 items are kept in memory).
+    pub fn finish(mut self) -> String {
+        self.out.shrink_to_fit();
         self.out
     }
 
