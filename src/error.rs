@@ -41,13 +41,6 @@ pub enum Error {
         #[source]
         source: serde_json::Error,
     },
-    /// The generated feed could not be serialized.
-    #[error("failed to write the RSS of `{}`", path.display())]
-    Rss {
-        path: PathBuf,
-        #[source]
-        source: rss::Error,
-    },
     /// The async runtime for downloads could not start.
     #[error("failed to start the async runtime")]
     Runtime(#[source] std::io::Error),

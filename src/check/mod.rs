@@ -115,7 +115,9 @@ pub fn run(archive: &Archive, scope: Scope<'_>) -> Result<Vec<Finding>, Error> {
     let mut findings = Findings::default();
     for feed in &selected {
         rules::channel(root.path(), feed, &mut findings);
+        rules::control_characters(root.path(), &feed.file, &mut findings);
     }
+    rules::control_characters(root.path(), Path::new(SPEAKERS_FILE), &mut findings);
     for speaker in catalog
         .speakers
         .values()

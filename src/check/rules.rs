@@ -1,11 +1,13 @@
 //! The rules: Apple's required and recommended tags, artwork, categories, lengths, enclosure
-//! types and sizes, durations, duplicates, soundbites, and https links.
+//! types and sizes, durations, duplicates, soundbites, https links, and control characters in
+//! catalog text.
 
 use std::collections::HashSet;
 use std::path::Path;
 
 use super::{Findings, Severity, apple, artwork};
-use crate::catalog::{Feed, SPEAKERS_FILE, Speaker};
+use crate::catalog::{Feed, SPEAKERS_FILE, SourceText, Speaker};
+use crate::feed::text::stripped;
 use crate::feed::{DESCRIPTION_LIMIT, Document, DocumentKind};
 
 /// Channel rules of a catalog feed.
@@ -231,5 +233,93 @@ fn item_rules(
             "episode `{id}`: the excerpt is cut to {DESCRIPTION_LIMIT} bytes in `description`; `content:encoded` has it whole"
         );
         findings.add(Severity::Note, "length", at, message);
+    }
+}
+
+/// Text of a catalog file with characters the feed leaves out ([`stripped`]: C0 controls but
+/// tab and line breaks, DEL, the C1 controls, U+FFFE, U+FFFF): a warning at the line of each
+/// such value, naming its key and the characters.
+pub fn control_characters(root: &Path, file: &Path, findings: &mut Findings) {
+    // The catalog loaded from this file a moment ago; a file that has gone is its problem.
+    let Ok(text) = std::fs::read_to_string(root.join(file)) else {
+        return;
+    };
+    let Ok(document) = toml_edit::Document::parse(text.as_str()) else {
+        return;
+    };
+    let source = SourceText::new(file, text.clone());
+    let mut found = Vec::new();
+    strings_in_table(document.as_table(), "", &mut found);
+    for (key, value, span) in found {
+        let mut characters: Vec<String> = Vec::new();
+        for c in value.chars().filter(|&c| stripped(c)) {
+            let code = format!("U+{:04X}", u32::from(c));
+            if !characters.contains(&code) {
+                characters.push(code);
+            }
+        }
+        if characters.is_empty() {
+            continue;
+        }
+        let line = span.map(|span| source.line(span.start));
+        let message = format!(
+            "`{key}` has control characters ({}), which the feed leaves out; remove them from `{}`",
+            characters.join(", "),
+            file.display()
+        );
+        findings.add(
+            Severity::Warning,
+            "control-character",
+            (file, line),
+            message,
+        );
+    }
+}
+
+/// Every string value under `table`, with its dotted key and its span in the file.
+fn strings_in_table(
+    table: &toml_edit::Table,
+    prefix: &str,
+    found: &mut Vec<(String, String, Option<std::ops::Range<usize>>)>,
+) {
+    for (key, item) in table {
+        let key = if prefix.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        match item {
+            toml_edit::Item::Value(value) => strings_in_value(value, &key, found),
+            toml_edit::Item::Table(table) => strings_in_table(table, &key, found),
+            toml_edit::Item::ArrayOfTables(tables) => {
+                for table in tables {
+                    strings_in_table(table, &key, found);
+                }
+            }
+            toml_edit::Item::None => {}
+        }
+    }
+}
+
+fn strings_in_value(
+    value: &toml_edit::Value,
+    key: &str,
+    found: &mut Vec<(String, String, Option<std::ops::Range<usize>>)>,
+) {
+    match value {
+        toml_edit::Value::String(text) => {
+            found.push((key.to_owned(), text.value().clone(), value.span()));
+        }
+        toml_edit::Value::Array(array) => {
+            for value in array {
+                strings_in_value(value, key, found);
+            }
+        }
+        toml_edit::Value::InlineTable(table) => {
+            for (name, value) in table {
+                strings_in_value(value, &format!("{key}.{name}"), found);
+            }
+        }
+        _ => {}
     }
 }

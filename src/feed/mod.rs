@@ -1,34 +1,33 @@
-//! Writing RSS 2.0 from the catalog and the sync state, with the `rss` crate: one document per
-//! catalog feed (two with `limit`) and one per speaker ([`document`]).
+//! Writing RSS 2.0 from the catalog and the sync state: one document per catalog feed (two
+//! with `limit`) and one per speaker ([`document`]), written with our own small XML writer
+//! ([`xml`]) on quick-xml's escaping.
 //!
 //! Rendering is pure: the output depends only on its inputs (no "now", items in a fixed order,
 //! maps sorted), and nothing is written here; the build writes what is rendered.
 
 mod channel;
+mod describe;
 pub mod document;
 mod item;
-mod namespace;
 pub mod text;
+mod xml;
 
 use std::collections::HashMap;
 
-pub use channel::{DESCRIPTION_LIMIT, podcast_guid};
+pub use channel::{DESCRIPTION_LIMIT, PODCAST_NAMESPACE, podcast_guid};
 pub use document::{Document, DocumentKind};
 
 use crate::Error;
 use crate::assets::Assets;
 use crate::catalog::{Catalog, EpisodeId, FeedId};
-use crate::confined::ArchivePath;
 use crate::state::Records;
 
 /// Renders every document to XML, in order, spread over the cores. Local assets are published
-/// on the way if `assets` says so.
+/// on the way if `assets` says so; nothing else is written.
 ///
 /// An episode is in several documents (its feed, the full archive, its speakers' feeds), and
-/// its `<item>` is the same in each: it is built and written once, and every document is its
-/// channel with those fragments spliced in. The `rss` crate writes an item only as part of a
-/// channel, so each one is written in a bare channel and cut out; the result is byte for byte
-/// what writing each document whole gives (the feed snapshots in the tests hold that).
+/// its `<item>` is the same in each: it is written once, as a fragment, and every document is
+/// assembled from its channel's head, its items' fragments and the closing tags.
 pub fn render_all(
     catalog: &Catalog,
     documents: &[&Document<'_>],
@@ -44,52 +43,21 @@ pub fn render_all(
                 unique.len() - 1
             });
     }
-    let items = crate::parallel::map(&unique, |entry| {
-        let mut bare = rss::Channel::default();
-        bare.set_items(vec![item::build(catalog, entry, assets)?]);
-        let xml = write_channel(&bare, &entry.feed.xml_path())?;
-        let start = xml.find(ITEM_START).unwrap_or(0);
-        let end = xml
-            .rfind(ITEM_END)
-            .map_or(xml.len(), |at| at + ITEM_END.len());
-        Ok::<_, Error>(xml[start..end].to_owned())
-    })?;
+    let items = crate::parallel::map(&unique, |entry| item::write(catalog, entry, assets))?;
     crate::parallel::map(documents, |document| {
-        let channel = channel::build(catalog, document, assets)?;
-        let head = write_channel(&channel, &document.path)?;
+        let head = channel::head(catalog, document, assets)?;
         let fragments: Vec<&str> = document
             .entries
             .iter()
             .map(|entry| items[index[&(&entry.feed.id, &entry.episode.id)]].as_str())
             .collect();
-        let at = head.rfind(CHANNEL_END).unwrap_or(head.len());
-        let length = head.len() + fragments.iter().map(|f| f.len()).sum::<usize>() + 1;
-        let mut xml = String::with_capacity(length);
-        xml.push_str(&head[..at]);
+        let length = head.len() + fragments.iter().map(|f| f.len()).sum::<usize>();
+        let mut xml = String::with_capacity(length + channel::TAIL.len());
+        xml.push_str(&head);
         xml.extend(fragments);
-        xml.push_str(&head[at..]);
-        xml.push('\n');
+        xml.push_str(channel::TAIL);
         Ok(xml)
     })
-}
-
-/// How an item begins and ends, and where items go, in a channel written with an indent of
-/// two spaces.
-const ITEM_START: &str = "\n    <item>";
-const ITEM_END: &str = "</item>";
-const CHANNEL_END: &str = "\n  </channel>";
-
-/// `channel` as indented XML.
-fn write_channel(channel: &rss::Channel, path: &ArchivePath) -> Result<String, Error> {
-    let body = channel
-        .pretty_write_to(Vec::new(), b' ', 2)
-        .map_err(|source| Error::Rss {
-            path: path.as_path().to_owned(),
-            source,
-        })?;
-    // quick-xml writes only valid UTF-8 (with its own XML declaration).
-    Ok(String::from_utf8(body)
-        .unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned()))
 }
 
 /// The documents of every feed and every speaker, with a warning if speaker feeds are off.

@@ -1,24 +1,26 @@
-//! Text as it goes into the feed: stripped of what XML 1.0 forbids, cut to length, escaped
-//! for HTML.
+//! Text as it goes into the feed: stripped of what XML 1.0 forbids or discourages, cut to
+//! length, escaped for HTML.
 
-/// Removes the characters XML 1.0 does not allow: controls other than tab, LF and CR,
-/// surrogates, U+FFFE and U+FFFF.
+/// Removes the characters a feed must not carry: what XML 1.0 forbids (controls other than
+/// tab, LF and CR, U+FFFE and U+FFFF; a `char` is never a surrogate), and DEL and the C1
+/// controls (U+007F–U+009F), which XML 1.0 discourages and HTML calls invalid.
 pub fn clean(text: &str) -> String {
-    // One pass over the bytes: a control byte, or the lead byte of U+FFFE/U+FFFF (EF BF BE/BF).
-    let bytes = text.as_bytes();
-    let suspect = bytes
-        .iter()
-        .any(|&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xEF);
-    if !suspect || !text.chars().any(forbidden) {
+    // One pass over the bytes: a C0 control, DEL, the lead byte of a C1 control (C2 80–9F)
+    // or of U+FFFE/U+FFFF (EF BF BE/BF).
+    let suspect = text.bytes().any(|b| {
+        (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || matches!(b, 0x7F | 0xC2 | 0xEF)
+    });
+    if !suspect || !text.chars().any(stripped) {
         return text.to_owned();
     }
-    text.chars().filter(|&c| !forbidden(c)).collect()
+    text.chars().filter(|&c| !stripped(c)).collect()
 }
 
-/// A character XML 1.0 does not allow (a `char` is never a surrogate).
-fn forbidden(c: char) -> bool {
+/// Whether [`clean`] removes `c`: `archive check` warns about each one in the catalog.
+pub fn stripped(c: char) -> bool {
     !(matches!(c, '\t' | '\n' | '\r')
-        || ('\u{20}'..='\u{D7FF}').contains(&c)
+        || ('\u{20}'..='\u{7E}').contains(&c)
+        || ('\u{A0}'..='\u{D7FF}').contains(&c)
         || ('\u{E000}'..='\u{FFFD}').contains(&c)
         || c >= '\u{10000}')
 }
@@ -91,6 +93,19 @@ pub fn paragraphs(text: &str) -> String {
     html
 }
 
+/// [`paragraphs`] of `text`, cut at a word boundary (with an ellipsis) so that the HTML fits
+/// in `max` bytes. Markup and escapes take room too, so while the HTML is too long the text
+/// is cut again, shorter in the ratio of the overshoot (and by at least one byte).
+pub fn paragraphs_within(text: &str, max: usize) -> String {
+    let mut html = paragraphs(text);
+    let mut budget = text.len();
+    while html.len() > max && budget > 0 {
+        budget = (budget - 1).min(budget * max / html.len());
+        html = paragraphs(&cut(text, budget));
+    }
+    html
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,7 +116,24 @@ mod tests {
             clean("a\u{0}b\u{8}c\u{B}\u{C}d\u{1F}e\u{FFFE}\u{FFFF}f\tg\nh"),
             "abcdef\tg\nh"
         );
-        assert_eq!(clean("مریم 🎙"), "مریم 🎙");
+        assert_eq!(clean("مریم 🎙 a\u{A0}b é"), "مریم 🎙 a\u{A0}b é");
+    }
+
+    /// Issue 15: DEL was kept, and the W3C validator calls it invalid HTML.
+    #[test]
+    fn clean_strips_del_and_the_c1_controls() {
+        assert_eq!(clean("a\u{7F}b\u{80}c\u{85}d\u{9F}e\u{A0}"), "abcde\u{A0}");
+        assert!(stripped('\u{7F}') && stripped('\u{1}') && stripped('\u{FFFE}'));
+        assert!(!stripped('\t') && !stripped('~') && !stripped('\u{A0}') && !stripped('🎙'));
+    }
+
+    #[test]
+    fn paragraphs_within_fits_the_html_in_the_limit() {
+        let text = "<&> ".repeat(2000);
+        let html = paragraphs_within(&text, 4000);
+        assert!(html.len() <= 4000, "{}", html.len());
+        assert!(html.starts_with("<p>&lt;&amp;&gt; ") && html.ends_with("…</p>"));
+        assert_eq!(paragraphs_within("a\n\nb", 4000), "<p>a</p>\n<p>b</p>");
     }
 
     #[test]

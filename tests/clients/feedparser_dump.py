@@ -1,5 +1,6 @@
 """Parses a feed with feedparser (the Universal Feed Parser) and prints what it saw, as JSON,
 for tests/integration/clients.rs. Usage: python feedparser_dump.py FEED.xml"""
+import calendar
 import json
 import sys
 
@@ -23,6 +24,7 @@ print(json.dumps({
             "url": entry.enclosures[0]["href"] if entry.get("enclosures") else None,
             "length": int(entry.enclosures[0]["length"]) if entry.get("enclosures") else None,
             "type": entry.enclosures[0]["type"] if entry.get("enclosures") else None,
+            "published": calendar.timegm(entry.published_parsed) if entry.get("published_parsed") else None,
             "duration": duration(entry),
             "description": entry.get("summary"),
             "content": entry.content[0]["value"] if entry.get("content") else None,

@@ -21,6 +21,7 @@ const out = {
     url: item.enclosure.url,
     length: item.enclosure.length,
     type: item.enclosure.type,
+    published: item.pubDate ? item.pubDate.getTime() / 1000 : null,
     duration: item.duration,
     description: item.description || null,
     persons: persons(item.podcastPeople),

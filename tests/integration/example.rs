@@ -90,6 +90,21 @@ fn xmllint_accepts_the_feed() {
     assert!(status.success());
 }
 
+/// The description is HTML: the excerpt's paragraphs, escaped (angle brackets as `‹ ›`).
+fn assert_paragraphs(description: &str, excerpt: &str) {
+    for paragraph in excerpt.split("\n\n").map(str::trim) {
+        let html = paragraph
+            .replace('&', "&amp;")
+            .replace('<', "‹")
+            .replace('>', "›")
+            .replace('\n', "<br>");
+        assert!(
+            description.contains(&format!("<p>{html}</p>")),
+            "{description}"
+        );
+    }
+}
+
 #[test]
 fn every_item_parses_back_with_the_fields_of_its_episode() {
     let dir = example_archive();
@@ -128,10 +143,9 @@ fn every_item_parses_back_with_the_fields_of_its_episode() {
             .iter()
             .find(|item| item.title() == Some(title))
             .unwrap();
-        let excerpt = episode["excerpt"].as_str().unwrap();
-        assert!(
-            item.description().unwrap().contains(excerpt.trim()),
-            "{title}"
+        assert_paragraphs(
+            item.description().unwrap(),
+            episode["excerpt"].as_str().unwrap(),
         );
         assert!(
             item.description()

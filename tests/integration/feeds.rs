@@ -166,3 +166,95 @@ fn feeds_with_different_public_urls_need_one_for_speaker_feeds() {
         "{urls:?}"
     );
 }
+
+/// The line of `file` (1-based) where `text` first appears.
+fn line_of(root: &std::path::Path, file: &str, text: &str) -> usize {
+    let content = crate::support::read(root, file);
+    content
+        .lines()
+        .position(|line| line.contains(text))
+        .unwrap()
+        + 1
+}
+
+/// Issue 15: control characters were dropped from titles without a word, and DEL was kept.
+#[test]
+fn control_characters_are_warned_about_at_their_line_and_left_out_of_the_feed() {
+    let dir = archive_with("");
+    with_recording(dir.path());
+    // TOML strings carry control characters only as escapes.
+    write(
+        dir.path(),
+        "feeds/speakers.toml",
+        "[speakers.maryam-rajavi]\nname = \"Maryam\\u0001 Rajavi\"\n",
+    );
+    let episode = "\n[[episode]]\nid = \"a\"\ntitle = \"Speech\\u0007 a\\u007F\"\n\
+                   speakers = [\"maryam-rajavi\"]\naudio = \"recordings/a.mp3\"\n\
+                   published = 2020-11-01T18:00:00Z\nexcerpt = \"\"\"Next\\u0085 line\nand \\uFFFE.\"\"\"\n";
+    write(
+        dir.path(),
+        "feeds/talks.toml",
+        &format!("{FEED_HEAD}{episode}"),
+    );
+    let title_line = line_of(dir.path(), "feeds/talks.toml", "title = \"Speech");
+    let excerpt_line = line_of(dir.path(), "feeds/talks.toml", "excerpt = ");
+    crate::support::archive(dir.path())
+        .arg("check")
+        .assert()
+        .stdout(predicates::str::contains(format!(
+            "feeds/talks.toml:{title_line}: warning[control-character]: `episode.title` has control characters (U+0007, U+007F), which the feed leaves out; remove them from `feeds/talks.toml`"
+        )))
+        .stdout(predicates::str::contains(format!(
+            "feeds/talks.toml:{excerpt_line}: warning[control-character]: `episode.excerpt` has control characters (U+0085, U+FFFE)"
+        )))
+        .stdout(predicates::str::contains(
+            "feeds/speakers.toml:2: warning[control-character]: `speakers.maryam-rajavi.name` has control characters (U+0001)",
+        ));
+
+    sync(dir.path()).assert().code(0);
+    let xml = crate::support::read(dir.path(), "feeds/talks.xml");
+    for c in ['\u{1}', '\u{7}', '\u{7F}', '\u{85}', '\u{FFFE}'] {
+        assert!(!xml.contains(c), "U+{:04X} in the feed", u32::from(c));
+    }
+    let channel = parse_feed(dir.path(), "talks");
+    let item = &channel.items()[0];
+    assert_eq!(item.title(), Some("Speech a"));
+    let person = &item.extensions()["podcast"]["person"][0];
+    assert_eq!(person.value(), Some("Maryam Rajavi"));
+}
+
+/// The `<item>…</item>` blocks of a feed file, as written.
+fn item_blocks(xml: &str) -> Vec<&str> {
+    xml.split("<item>")
+        .skip(1)
+        .map(|rest| &rest[..rest.find("</item>").unwrap()])
+        .collect()
+}
+
+#[test]
+fn an_episode_is_the_same_item_bytes_in_every_document_it_is_in() {
+    let dir = archive_with("");
+    with_recording(dir.path());
+    let head = FEED_HEAD.replace("language = \"en\"", "language = \"en\"\nlimit = 1");
+    let episodes = dated("old", 1) + &dated("new", 2);
+    write(dir.path(), "feeds/talks.toml", &format!("{head}{episodes}"));
+    sync(dir.path()).assert().code(0);
+    let read = |file: &str| crate::support::read(dir.path(), file);
+    let (newest, full, speaker) = (
+        read("feeds/talks.xml"),
+        read("feeds/talks.full.xml"),
+        read("feeds/speakers/maryam-rajavi.xml"),
+    );
+    let full_items = item_blocks(&full);
+    assert_eq!(full_items.len(), 2);
+    assert_eq!(item_blocks(&newest), full_items[..1]);
+    assert_eq!(item_blocks(&speaker), full_items);
+    // Each document is whole: one channel, closed once, ending in a line break.
+    for xml in [&newest, &full, &speaker] {
+        assert!(
+            xml.ends_with("    </item>\n  </channel>\n</rss>\n"),
+            "{xml}"
+        );
+        assert_eq!(xml.matches("<channel>").count(), 1);
+    }
+}
