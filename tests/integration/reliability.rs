@@ -1,5 +1,5 @@
-//! Download faults, one test each, after the cases of `../shared/RELIABILITY.md` (numbers in
-//! brackets). Each asserts the outcome: bytes on disk, the feed, the exit code, the message.
+//! Download faults, one test each, after the cases of the reliability checklist drawn from
+//! curl's, wget's, rclone's, aria2's and yt-dlp's test suites (numbers in brackets). Each asserts the outcome: bytes on disk, the feed, the exit code, the message.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

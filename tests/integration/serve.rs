@@ -1,5 +1,6 @@
 //! `archive serve`, driven over raw HTTP (so that paths reach it exactly as written), one test
-//! per rule; cases 25–34 of `../shared/RELIABILITY.md`.
+//! per rule; cases 25–34 of the reliability checklist (static-web-server's and tower-http's
+//! tests).
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
