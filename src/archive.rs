@@ -47,6 +47,8 @@ pub struct Archive {
     pub completed_edit: Vec<PathBuf>,
     /// Leftovers of killed runs removed on opening.
     pub removed_leftovers: Vec<PathBuf>,
+    /// What opening found wrong but could work around (a corrupt sync record).
+    pub warnings: Vec<String>,
 }
 
 /// An archive whose lock is taken and whose catalog is read, not yet parsed: enough to tell
@@ -130,7 +132,7 @@ impl Opening {
             Vec::new()
         };
         let state = State::new(&root);
-        let records = state.load_all(&catalog)?;
+        let (records, warnings) = state.load_all(&catalog)?;
         Ok(Archive {
             root: self.root,
             _lock: self.lock,
@@ -143,6 +145,7 @@ impl Opening {
             runtime: OnceLock::new(),
             completed_edit: self.completed_edit,
             removed_leftovers,
+            warnings,
         })
     }
 }

@@ -95,12 +95,32 @@ pub fn persist_path(from: &Path, to: &Path) -> Result<(), Error> {
     }
 }
 
+/// Asks the kernel to start writing `len` bytes at `offset` of `file` to disk, without
+/// waiting: a long download is then mostly on disk by the time it is synced (Linux only;
+/// elsewhere the final sync does all the work).
+#[cfg(target_os = "linux")]
+pub fn start_writeback(file: &impl std::os::fd::AsRawFd, offset: u64, len: u64) {
+    let (Ok(offset), Ok(len)) = (i64::try_from(offset), i64::try_from(len)) else {
+        return;
+    };
+    // SAFETY: `sync_file_range` only reads its integer arguments; a stale or bad descriptor
+    // makes it fail with EBADF, which is ignored like any other failure of this hint.
+    unsafe {
+        libc::sync_file_range(file.as_raw_fd(), offset, len, libc::SYNC_FILE_RANGE_WRITE);
+    }
+}
+
+/// Without `sync_file_range`, the final sync does all the work.
+#[cfg(not(target_os = "linux"))]
+pub fn start_writeback<T>(_file: &T, _offset: u64, _len: u64) {}
+
 /// Fsyncs a directory, so that a rename in it survives a power loss.
 pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
     File::open(dir)?.sync_all()
 }
 
-fn parent(path: &Path) -> &Path {
+/// The folder of `path` (`.` for a bare file name).
+pub fn parent(path: &Path) -> &Path {
     match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),

@@ -35,11 +35,10 @@ pub enum Error {
     #[error("no feed `{id}`: there is no `feeds/{id}.toml`{}", crate::catalog::suggest::did_you_mean(near.as_ref().map(FeedId::as_str)))]
     NoSuchFeed { id: FeedId, near: Option<FeedId> },
     /// A sync state record cannot be parsed.
-    #[error("sync state `{}` is corrupt (delete it to pull that episode again)", path.display())]
+    #[error("sync record `{}` is corrupt ({cause})", path.display())]
     CorruptState {
         path: PathBuf,
-        #[source]
-        source: serde_json::Error,
+        cause: serde_json::Error,
     },
     /// The async runtime for downloads could not start.
     #[error("failed to start the async runtime")]

@@ -14,6 +14,7 @@ pub mod catalog;
 pub mod check;
 pub mod cli;
 mod cmd;
+pub mod commit;
 pub mod confined;
 pub mod edit;
 pub mod error;

@@ -11,10 +11,11 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::Error;
 use crate::catalog::{Catalog, EpisodeId, FeedId};
+use crate::commit::Commit;
 use crate::confined::ArchivePath;
 use crate::probe::Probe;
-use crate::{Error, atomic};
 
 /// The sync records of every feed, by feed and episode.
 pub type Records = HashMap<FeedId, HashMap<EpisodeId, Record>>;
@@ -70,22 +71,33 @@ impl State {
         self.dir.join(feed.as_str()).join(format!("{episode}.json"))
     }
 
-    /// The records of every feed of `catalog`.
-    pub fn load_all(&self, catalog: &Catalog) -> Result<Records, Error> {
-        catalog
-            .feeds
-            .iter()
-            .map(|feed| Ok((feed.id.clone(), self.load_feed(&feed.id)?)))
-            .collect()
+    /// The records of every feed of `catalog`, and a warning for each record that is torn or
+    /// corrupt (after a power loss, say): its episode counts as never synced, so the next sync
+    /// pulls it again.
+    pub fn load_all(&self, catalog: &Catalog) -> Result<(Records, Vec<String>), Error> {
+        let mut records = Records::new();
+        let mut warnings = Vec::new();
+        for feed in &catalog.feeds {
+            let (found, mut problems) = self.load_feed(&feed.id)?;
+            records.insert(feed.id.clone(), found);
+            warnings.append(&mut problems);
+        }
+        Ok((records, warnings))
     }
 
-    /// Every record of `feed`, by episode id. Records of episodes no longer in the catalog
-    /// are returned too; callers look up the episodes they know.
-    pub fn load_feed(&self, feed: &FeedId) -> Result<HashMap<EpisodeId, Record>, Error> {
+    /// Every readable record of `feed`, by episode id, and a warning per corrupt one. Records
+    /// of episodes no longer in the catalog are returned too; callers look up the episodes they
+    /// know.
+    pub fn load_feed(
+        &self,
+        feed: &FeedId,
+    ) -> Result<(HashMap<EpisodeId, Record>, Vec<String>), Error> {
         let dir = self.dir.join(feed.as_str());
         let entries = match std::fs::read_dir(&dir) {
             Ok(entries) => entries,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(HashMap::new()),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                return Ok((HashMap::new(), Vec::new()));
+            }
             Err(source) => return Err(Error::Read { path: dir, source }),
         };
         let mut files = Vec::new();
@@ -103,8 +115,24 @@ impl State {
             files.extend(id.map(|id| (id, path)));
         }
         // Thousands of small files: read and parsed on every core.
-        let records = crate::parallel::map(&files, |(_, path)| read_record(path, feed))?;
-        Ok(files.into_iter().map(|(id, _)| id).zip(records).collect())
+        let read = crate::parallel::map(&files, |(_, path)| match read_record(path, feed) {
+            Ok(record) => Ok(Ok(record)),
+            Err(corrupt @ Error::CorruptState { .. }) => {
+                Ok(Err(format!("{corrupt}; its episode will be pulled again")))
+            }
+            Err(other) => Err(other),
+        })?;
+        let mut records = HashMap::new();
+        let mut warnings = Vec::new();
+        for ((id, _), record) in files.into_iter().zip(read) {
+            match record {
+                Ok(record) => {
+                    records.insert(id, record);
+                }
+                Err(warning) => warnings.push(warning),
+            }
+        }
+        Ok((records, warnings))
     }
 
     /// Every record file on disk with its size and modification time, sorted: what tells a
@@ -141,15 +169,21 @@ impl State {
         Ok(found)
     }
 
-    /// Stores the record of one episode atomically.
-    pub fn save(&self, feed: &FeedId, episode: &EpisodeId, record: &Record) -> Result<(), Error> {
+    /// Stores the record of one episode: whole or not at all, durable when `commit` finishes.
+    pub fn save(
+        &self,
+        feed: &FeedId,
+        episode: &EpisodeId,
+        record: &Record,
+        commit: &Commit,
+    ) -> Result<(), Error> {
         let path = self.path(feed, episode);
         let mut json = serde_json::to_vec_pretty(record).map_err(|err| Error::Write {
             path: path.clone(),
             source: std::io::Error::other(err),
         })?;
         json.push(b'\n');
-        atomic::write(&path, &json)
+        commit.write(&path, &json)
     }
 }
 
@@ -165,9 +199,9 @@ fn read_record(path: &Path, feed: &FeedId) -> Result<Record, Error> {
             path: path.to_owned(),
             source,
         })?;
-    let corrupt = |source| Error::CorruptState {
+    let corrupt = |cause| Error::CorruptState {
         path: path.to_owned(),
-        source,
+        cause,
     };
     let record: Record = serde_json::from_slice(&bytes).map_err(corrupt)?;
     if !record.media.is_under(crate::media::feed_dir(feed).as_str()) {

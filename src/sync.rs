@@ -7,11 +7,13 @@
 
 use std::fmt;
 use std::num::NonZeroUsize;
+use std::sync::Arc;
 
 use futures_util::StreamExt;
 
 use crate::archive::Archive;
 use crate::catalog::{Episode, EpisodeId, Feed, FeedId, Source};
+use crate::commit::Commit;
 use crate::confined::Root;
 use crate::fetch::download::Downloader;
 use crate::fetch::http::{Download, Request};
@@ -156,12 +158,14 @@ pub fn sync(
     mut report: impl FnMut(&EpisodeReport),
 ) -> Result<Summary, Error> {
     let mut summary = Summary::default();
+    let commit = Arc::new(Commit::new());
     let published = {
         let feeds = archive.select(options.feed.as_ref())?;
         let records = archive.records();
         let context = Context {
             root: archive.root(),
             state: archive.state(),
+            commit: Arc::clone(&commit),
             downloader: needs_network(&feeds, options)
                 .then(|| Downloader::new(&archive.net(|_| {}), options.network.clone()))
                 .transpose()?,
@@ -195,6 +199,8 @@ pub fn sync(
             .or_default()
             .insert(episode, record);
     }
+    // Everything this sync published is made durable before a feed names it.
+    commit.finish()?;
     summary.build = build::build(archive, options.feed.as_ref())?;
     Ok(summary)
 }
@@ -202,6 +208,8 @@ pub fn sync(
 struct Context<'a> {
     root: &'a Root,
     state: &'a State,
+    /// What this sync renamed and wrote, made durable before the build.
+    commit: Arc<Commit>,
     /// Set up only when some source is remote and the sync is not `--offline`.
     downloader: Option<Downloader>,
     progress: &'a dyn Progress,
@@ -277,6 +285,13 @@ async fn publish(
         pulled.discard();
         return Err(error.into());
     }
+    let store = Store {
+        root: context.root.clone(),
+        state: context.state.clone(),
+        commit: Arc::clone(&context.commit),
+        feed: feed.id.clone(),
+        episode: episode.id.clone(),
+    };
     if let Some(same) = intact.filter(|record| record.sha256 == pulled.sha256) {
         // Same bytes as published: remember the new validators, publish nothing.
         pulled.discard();
@@ -285,46 +300,67 @@ async fn publish(
             validators,
             ..same.clone()
         };
-        context.state.save(&feed.id, &episode.id, &record)?;
-        return Ok((Change::Unchanged, Some(record)));
+        return blocking(move || store.save(record))
+            .await?
+            .map(|record| (Change::Unchanged, Some(record)));
     }
-    let path = pulled.path().to_owned();
-    let probe = match blocking(move || probe_file(&path)).await? {
-        Ok(probe) => probe,
-        Err(err) => {
-            pulled.discard();
-            return Err(err.into());
-        }
-    };
-    let relative = media::recording_path(
-        &feed.id,
-        &episode.id,
-        &pulled.sha256,
-        extension(probe.container, probe.codec),
-    );
-    let target = context.root.join(&relative);
-    let (size, sha256) = (pulled.size, pulled.sha256.clone());
-    if build::present(context.root, &relative, size) {
-        // The same bytes were published before under this content-hash name.
-        pulled.discard();
-    } else {
-        pulled.publish(&target)?;
-    }
-    let record = Record {
-        source,
-        validators,
-        media: relative,
-        size,
-        sha256,
-        probe,
-    };
-    context.state.save(&feed.id, &episode.id, &record)?;
+    let record = blocking(move || store.publish(pulled, source, validators)).await??;
     let change = if existing.is_some() {
         Change::Changed
     } else {
         Change::New
     };
     Ok((change, Some(record)))
+}
+
+/// Where a pulled recording and its record go: the blocking half of publishing.
+struct Store {
+    root: Root,
+    state: State,
+    commit: Arc<Commit>,
+    feed: FeedId,
+    episode: EpisodeId,
+}
+
+impl Store {
+    /// Probes the recording, moves it to its content-hash name and saves its record.
+    fn publish(
+        self,
+        pulled: Pulled,
+        source: String,
+        validators: Validators,
+    ) -> Result<Record, Cause> {
+        let probe = match probe_file(pulled.path()) {
+            Ok(probe) => probe,
+            Err(err) => {
+                pulled.discard();
+                return Err(err.into());
+            }
+        };
+        let extension = extension(probe.container, probe.codec);
+        let relative = media::recording_path(&self.feed, &self.episode, &pulled.sha256, extension);
+        let (size, sha256) = (pulled.size, pulled.sha256.clone());
+        if build::present(&self.root, &relative, size) {
+            // The same bytes were published before under this content-hash name.
+            pulled.discard();
+        } else {
+            pulled.publish(&self.root.join(&relative), &self.commit)?;
+        }
+        self.save(Record {
+            source,
+            validators,
+            media: relative,
+            size,
+            sha256,
+            probe,
+        })
+    }
+
+    fn save(&self, record: Record) -> Result<Record, Cause> {
+        self.state
+            .save(&self.feed, &self.episode, &record, &self.commit)?;
+        Ok(record)
+    }
 }
 
 fn needs_network(feeds: &[&Feed], options: &SyncOptions) -> bool {

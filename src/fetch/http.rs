@@ -23,6 +23,9 @@ use crate::probe::sniff;
 use crate::progress::{EpisodeKey, Progress};
 use crate::state::Validators;
 
+/// How often a download asks the kernel to start writing what arrived to disk.
+const WRITEBACK_EVERY: u64 = 8 * 1024 * 1024;
+
 /// The result of a download.
 #[derive(Debug)]
 pub enum Download {
@@ -243,43 +246,32 @@ impl Client {
             partial.open(false)
         }
         .map_err(|err| Failure::stop(io_failure(partial, err)))?;
-        let mut output = BufWriter::with_capacity(256 * 1024, tokio::fs::File::from_std(file));
-        let mut size = have;
-        let mut start = Vec::with_capacity(sniff::SNIFF_LEN);
+        let mut body = Body {
+            output: BufWriter::with_capacity(256 * 1024, tokio::fs::File::from_std(file)),
+            hasher,
+            size: have,
+            start: (have == 0).then(|| Vec::with_capacity(sniff::SNIFF_LEN)),
+            max_size: self.max_size,
+        };
         let outcome = loop {
             let chunk = match tokio::time::timeout_at(deadline.at, response.chunk()).await {
                 Ok(Ok(Some(chunk))) => chunk,
                 Ok(Ok(None)) => break Ok(()),
-                Ok(Err(err)) => break Err(cut_short(&err, size, total)),
+                Ok(Err(err)) => break Err(cut_short(&err, body.size, total)),
                 Err(_) => break Err(deadline.failure()),
             };
-            if have == 0 && start.len() < sniff::SNIFF_LEN {
-                let wanted = (sniff::SNIFF_LEN - start.len()).min(chunk.len());
-                start.extend_from_slice(&chunk[..wanted]);
-                if start.len() == sniff::SNIFF_LEN
-                    && let Err(reason) = sniff::looks_like_audio(&start)
-                {
-                    partial.discard();
-                    return Err(Failure::stop(FetchError::NotAudio(reason)));
-                }
-            }
-            size += chunk.len() as u64;
-            if size > self.max_size {
+            if let Err(error) = body.take(&chunk).await {
                 partial.discard();
-                let error = FetchError::TooLarge {
-                    size,
-                    limit: self.max_size,
-                };
-                return Err(Failure::stop(error));
-            }
-            hasher.update(&chunk);
-            if let Err(err) = output.write_all(&chunk).await {
-                drop(output);
-                partial.discard();
-                return Err(Failure::stop(io_failure(partial, err)));
+                return Err(Failure::stop(error.into_fetch(partial)));
             }
             request.progress.received(request.key, chunk.len() as u64);
         };
+        let Body {
+            mut output,
+            hasher,
+            size,
+            ..
+        } = body;
         // A download that stopped short keeps what arrived, durably, for the next attempt to
         // resume from. A complete one is fsynced once, when it is published.
         let complete = outcome.is_ok() && total.is_none_or(|total| total == size);
@@ -303,6 +295,61 @@ impl Client {
             }));
         }
         finish(partial, size, hex::encode(hasher.finalize()), &meta)
+    }
+}
+
+/// A body on its way to the partial file: hashed, checked to start like audio and to stay
+/// under the size limit, and its writeback started as it grows.
+struct Body {
+    output: BufWriter<tokio::fs::File>,
+    hasher: Sha256,
+    /// Bytes in the partial file.
+    size: u64,
+    /// The first bytes of a download from zero, until there are enough to sniff.
+    start: Option<Vec<u8>>,
+    max_size: u64,
+}
+
+/// Why a body was refused while it arrived.
+enum Refusal {
+    Fetch(FetchError),
+    Io(std::io::Error),
+}
+
+impl Refusal {
+    fn into_fetch(self, partial: &Partial) -> FetchError {
+        match self {
+            Refusal::Fetch(error) => error,
+            Refusal::Io(err) => io_failure(partial, err),
+        }
+    }
+}
+
+impl Body {
+    async fn take(&mut self, chunk: &[u8]) -> Result<(), Refusal> {
+        if let Some(start) = self.start.as_mut().filter(|s| s.len() < sniff::SNIFF_LEN) {
+            let wanted = (sniff::SNIFF_LEN - start.len()).min(chunk.len());
+            start.extend_from_slice(&chunk[..wanted]);
+            if start.len() == sniff::SNIFF_LEN {
+                sniff::looks_like_audio(start)
+                    .map_err(|reason| Refusal::Fetch(FetchError::NotAudio(reason)))?;
+            }
+        }
+        let before = self.size;
+        self.size += chunk.len() as u64;
+        if self.size > self.max_size {
+            return Err(Refusal::Fetch(FetchError::TooLarge {
+                size: self.size,
+                limit: self.max_size,
+            }));
+        }
+        self.hasher.update(chunk);
+        self.output.write_all(chunk).await.map_err(Refusal::Io)?;
+        if self.size / WRITEBACK_EVERY != before / WRITEBACK_EVERY {
+            // Start writing what arrived so far, so the sync at the end has little left.
+            crate::atomic::start_writeback(self.output.get_ref(), 0, 0);
+        }
+        Ok(())
     }
 }
 

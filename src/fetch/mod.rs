@@ -16,6 +16,7 @@ use std::time::Duration;
 use tempfile::NamedTempFile;
 
 use crate::Error;
+use crate::commit::Commit;
 use partial::Partial;
 
 /// A recording pulled to disk, not yet published.
@@ -46,12 +47,24 @@ impl Pulled {
         }
     }
 
-    /// Moves the file to its published path: fsync, rename, fsync of the directory.
-    pub fn publish(self, target: &Path) -> Result<(), Error> {
+    /// Syncs the file's data and renames it to its published path; the rename is durable
+    /// when `commit` finishes. Blocking: run it off the async workers.
+    pub fn publish(self, target: &Path, commit: &Commit) -> Result<(), Error> {
+        let write_error = |source| Error::Write {
+            path: target.to_owned(),
+            source,
+        };
         match self.file {
-            PulledFile::Temp(temp) => crate::atomic::persist(temp, target),
+            PulledFile::Temp(temp) => {
+                temp.as_file().sync_data().map_err(write_error)?;
+                let (_, path) = temp.keep().map_err(|err| write_error(err.error))?;
+                commit.rename(&path, target)
+            }
             PulledFile::Partial(partial) => {
-                crate::atomic::persist_path(&partial.data, target)?;
+                std::fs::File::open(&partial.data)
+                    .and_then(|file| file.sync_data())
+                    .map_err(write_error)?;
+                commit.rename(&partial.data, target)?;
                 partial.forget();
                 Ok(())
             }

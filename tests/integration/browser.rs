@@ -63,7 +63,7 @@ fn the_feed_page_lists_every_speech_and_its_players_load() {
     sync(dir.path()).assert().code(0);
     let catalog = speech_archive::catalog::load(dir.path()).unwrap();
     let feed = &catalog.feeds[0];
-    let records = speech_archive::state::State::new(dir.path())
+    let (records, _) = speech_archive::state::State::new(dir.path())
         .load_feed(&feed.id)
         .unwrap();
     let server = Serving::start(dir.path(), &[]);

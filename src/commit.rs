@@ -1,0 +1,118 @@
+//! Group commit: many files written and renamed into place, made durable together.
+//!
+//! Writing each recording and record with its own fsyncs (file, rename, directory) costs a
+//! journal commit each. A sync instead renames its files into place as they are done and
+//! makes them durable once, before the feeds that name them are written: every pending
+//! file's data is synced, several at once (the filesystem's journal commits concurrent
+//! syncs together), then each touched directory once. Until then a power loss can lose a
+//! renamed file or leave a record torn; the feeds on disk still name only what the previous
+//! commit made durable, and the next sync notices a record whose file is missing or short
+//! (or that does not parse) and pulls the episode again.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use crate::{Error, atomic};
+
+/// Files and folders waiting to be made durable.
+#[derive(Debug, Default)]
+pub struct Commit {
+    pending: Mutex<Pending>,
+}
+
+#[derive(Debug, Default)]
+struct Pending {
+    /// Files whose data is not synced yet.
+    files: Vec<PathBuf>,
+    /// Folders with renames not synced yet.
+    dirs: BTreeSet<PathBuf>,
+}
+
+/// Files synced at once by [`Commit::finish`].
+const SYNC_THREADS: usize = 16;
+
+impl Commit {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn pending(&self) -> std::sync::MutexGuard<'_, Pending> {
+        self.pending
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Writes `bytes` to `path` through a temp file and a rename; durable at [`finish`].
+    ///
+    /// [`finish`]: Commit::finish
+    pub fn write(&self, path: &Path, bytes: &[u8]) -> Result<(), Error> {
+        let write_error = |source| Error::Write {
+            path: path.to_owned(),
+            source,
+        };
+        let dir = atomic::parent(path);
+        let mut temp = atomic::temp_in(dir)?;
+        std::io::Write::write_all(&mut temp, bytes).map_err(write_error)?;
+        temp.persist(path).map_err(|err| write_error(err.error))?;
+        let mut pending = self.pending();
+        pending.files.push(path.to_owned());
+        pending.dirs.insert(dir.to_owned());
+        Ok(())
+    }
+
+    /// Renames the complete file `from`, whose data is already synced, to `to`; the rename is
+    /// durable at [`finish`](Commit::finish).
+    pub fn rename(&self, from: &Path, to: &Path) -> Result<(), Error> {
+        let dir = atomic::parent(to);
+        std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+            path: dir.to_owned(),
+            source,
+        })?;
+        match std::fs::rename(from, to) {
+            Ok(()) => {
+                self.pending().dirs.insert(dir.to_owned());
+                Ok(())
+            }
+            // Across filesystems: a copy, durable at once.
+            Err(err) if err.kind() == std::io::ErrorKind::CrossesDevices => {
+                atomic::persist_path(from, to)
+            }
+            Err(source) => Err(Error::Write {
+                path: to.to_owned(),
+                source,
+            }),
+        }
+    }
+
+    /// Makes every pending file and rename durable: the files' data first, several at once,
+    /// then each folder once.
+    pub fn finish(&self) -> Result<(), Error> {
+        let Pending { files, dirs } = std::mem::take(&mut *self.pending());
+        let chunk = files.len().div_ceil(SYNC_THREADS).max(1);
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = files
+                .chunks(chunk)
+                .map(|files| scope.spawn(move || files.iter().try_for_each(|path| sync(path))))
+                .collect();
+            workers.into_iter().try_for_each(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p))
+            })
+        })?;
+        for dir in dirs {
+            atomic::sync_dir(&dir).map_err(|source| Error::Write { path: dir, source })?;
+        }
+        Ok(())
+    }
+}
+
+fn sync(path: &Path) -> Result<(), Error> {
+    std::fs::File::open(path)
+        .and_then(|file| file.sync_data())
+        .map_err(|source| Error::Write {
+            path: path.to_owned(),
+            source,
+        })
+}
