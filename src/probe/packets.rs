@@ -11,11 +11,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use symphonia::core::codecs::audio::AudioCodecId;
 use symphonia::core::codecs::audio::well_known as codecs;
 use symphonia::core::errors::Error as SymphoniaError;
-use symphonia::core::formats::{FormatOptions, FormatReader, TrackType};
+use symphonia::core::formats::{FormatOptions, FormatReader, Track, TrackType};
 use symphonia::core::io::{MediaSourceStream, MediaSourceStreamOptions, ReadOnlySource};
 use symphonia::default::formats::{AiffReader, CafReader, FlacReader, MkvReader, OggReader};
 
-use super::found::{Found, Length};
+use super::found::{Found, Length, seconds};
 use super::sniff::Format;
 use super::source::Input;
 use super::{Codec, Container, ProbeError, tags};
@@ -156,57 +156,62 @@ fn walk_track(
         .channels
         .as_ref()
         .map_or(0, symphonia::core::audio::Channels::count);
-    let time_base = track
-        .time_base
-        .ok_or_else(|| ProbeError::Malformed("the track has no time base".into()))?;
     let walk = walk(reader, track.id, read)?;
-    let (numer, denom) = (time_base.numer.get(), time_base.denom.get());
-    if matches!(container, Container::Webm | Container::Matroska) && walk.packets > 0 {
-        let length = matroska_length(&walk, codec, numer, denom, rate);
-        let (tags, artwork) = tags::read(reader);
-        return Ok(Found {
-            container,
-            codec,
-            sample_rate: rate,
-            channels: u32::try_from(channels).unwrap_or(u32::MAX),
-            length,
-            tags,
-            artwork,
-            trailing_from: None,
-        });
-    }
-    let counted = match codec {
-        Codec::Opus => walk.sum.saturating_sub(u64::from(track.delay.unwrap_or(0))),
-        _ => walk.sum,
-    };
-    // Fewer samples than the header promises: the file was cut short.
-    if let Some(claimed) = track.num_frames.filter(|_| container != Container::Webm)
-        && claimed > walk.sum
-    {
-        return Err(ProbeError::Truncated {
-            claimed: super::found::seconds(claimed, numer, denom),
-            present: super::found::seconds(counted, numer, denom),
-            bytes: read.load(Ordering::Relaxed),
-        });
-    }
-    if walk.packets == 0 {
-        let why = walk.stopped_by.unwrap_or_else(|| "no audio packets".into());
-        return Err(ProbeError::Malformed(why));
-    }
-    if let Some(error) = walk.stopped_by {
-        return Err(ProbeError::Malformed(error));
-    }
+    let length = length(&walk, &track, container, codec, rate, read)?;
     let (tags, artwork) = tags::read(reader);
     Ok(Found {
         container,
         codec,
         sample_rate: rate,
         channels: u32::try_from(channels).unwrap_or(u32::MAX),
-        length: Length::of_ticks(counted, numer, denom, rate),
+        length,
         tags,
         artwork,
         trailing_from: None,
     })
+}
+
+/// The playable length of the walked track, or why there is none.
+fn length(
+    walk: &Walk,
+    track: &Track,
+    container: Container,
+    codec: Codec,
+    rate: u32,
+    read: &AtomicU64,
+) -> Result<Length, ProbeError> {
+    let time_base = track
+        .time_base
+        .ok_or_else(|| ProbeError::Malformed("the track has no time base".into()))?;
+    let (numer, denom) = (time_base.numer.get(), time_base.denom.get());
+    let matroska = matches!(container, Container::Webm | Container::Matroska);
+    let counted = match codec {
+        Codec::Opus => walk.sum.saturating_sub(u64::from(track.delay.unwrap_or(0))),
+        _ => walk.sum,
+    };
+    // Fewer samples than the header promises: the file was cut short.
+    if let Some(claimed) = track.num_frames.filter(|_| !matroska)
+        && claimed > walk.sum
+    {
+        return Err(ProbeError::Truncated {
+            claimed: seconds(claimed, numer, denom),
+            present: seconds(counted, numer, denom),
+            bytes: read.load(Ordering::Relaxed),
+        });
+    }
+    if walk.packets == 0 {
+        let why = walk.stopped_by.clone();
+        return Err(ProbeError::Malformed(
+            why.unwrap_or_else(|| "no audio packets".into()),
+        ));
+    }
+    if let Some(error) = &walk.stopped_by {
+        return Err(ProbeError::Malformed(error.clone()));
+    }
+    if matroska {
+        return Ok(matroska_length(walk, codec, numer, denom, rate));
+    }
+    Ok(Length::of_ticks(counted, numer, denom, rate))
 }
 
 fn walk(
@@ -264,21 +269,19 @@ fn walk(
 /// end of the last block, whose length is its Opus frames or, for other codecs, the step
 /// between the last two blocks. Exact to the timestamp unit.
 fn matroska_length(walk: &Walk, codec: Codec, numer: u32, denom: u32, rate: u32) -> Length {
-    let start = super::found::seconds(
+    let start = seconds(
         u64::try_from(walk.first_pts.max(0)).unwrap_or(0),
         numer,
         denom,
     );
     let last = if walk.last_pts >= 0 {
-        super::found::seconds(walk.last_pts.unsigned_abs(), numer, denom)
+        seconds(walk.last_pts.unsigned_abs(), numer, denom)
     } else {
-        -super::found::seconds(walk.last_pts.unsigned_abs(), numer, denom)
+        -seconds(walk.last_pts.unsigned_abs(), numer, denom)
     };
     let tail = match codec {
-        Codec::Opus if walk.last_opus_samples > 0 => {
-            super::found::seconds(walk.last_opus_samples, 1, 48000)
-        }
-        _ => super::found::seconds(walk.step, numer, denom),
+        Codec::Opus if walk.last_opus_samples > 0 => seconds(walk.last_opus_samples, 1, 48000),
+        _ => seconds(walk.step, numer, denom),
     };
     Length::of_seconds((last + tail - start).max(0.0), rate)
 }

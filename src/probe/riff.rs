@@ -8,13 +8,13 @@
 use super::found::{Found, Length, seconds};
 use super::mpeg;
 use super::source::Input;
-use super::tags::Tags;
+use super::tags::{Artwork, Tags};
 use super::{Codec, Container, ProbeError, id3};
 
 /// Chunks walked at most.
 const MAX_CHUNKS: u32 = 100_000;
 /// `fmt `, `LIST` and `fact` chunks larger than this are not read.
-const MAX_SMALL_CHUNK: u64 = 1024 * 1024;
+const SMALL_CHUNK: u64 = 1024 * 1024;
 
 /// The `fmt ` chunk.
 #[derive(Debug, Clone, Copy)]
@@ -27,67 +27,83 @@ struct Format {
     samples_per_block: u16,
 }
 
+/// What the chunks read so far said.
+#[derive(Default)]
+struct Wave {
+    rf64: bool,
+    format: Option<Format>,
+    fact: Option<u32>,
+    /// The data size an RF64 file keeps in its `ds64` chunk.
+    rf64_data: Option<u64>,
+    tags: Tags,
+    artwork: Option<Artwork>,
+    audio: Option<Data>,
+}
+
 /// Probes a WAV file from its start.
 pub fn probe(input: &mut Input) -> Result<Found, ProbeError> {
     let head = input.read_vec(12).map_err(ProbeError::read)?;
-    let rf64 = head.starts_with(b"RF64");
-    let mut format = None;
-    let mut fact = None;
-    let mut rf64_data = None;
-    let mut tags = Tags::default();
-    let mut artwork = None;
-    let mut audio = None;
+    let mut wave = Wave {
+        rf64: head.starts_with(b"RF64"),
+        ..Wave::default()
+    };
     for _ in 0..MAX_CHUNKS {
         let header = input.read_vec(8).map_err(ProbeError::read)?;
         let [a, b, c, d, s0, s1, s2, s3] = header[..] else {
             break;
         };
         let size = u64::from(u32::from_le_bytes([s0, s1, s2, s3]));
-        let padded = size + (size & 1);
-        match &[a, b, c, d] {
+        if !wave.chunk(input, [a, b, c, d], size)? {
+            break;
+        }
+    }
+    let fmt = wave
+        .format
+        .ok_or_else(|| ProbeError::Malformed("no `fmt ` chunk".into()))?;
+    let data = wave
+        .audio
+        .ok_or_else(|| ProbeError::Malformed("no `data` chunk".into()))?;
+    finish(fmt, data, wave.fact, wave.tags, wave.artwork)
+}
+
+impl Wave {
+    /// Reads or steps over one chunk. False when the walk ends: the data runs to the end of
+    /// the file, or the file ends inside it.
+    fn chunk(&mut self, input: &mut Input, id: [u8; 4], size: u64) -> Result<bool, ProbeError> {
+        match &id {
             b"data" => {
-                let fmt = format.ok_or_else(|| {
+                let fmt = self.format.ok_or_else(|| {
                     ProbeError::Malformed("the `data` chunk comes before `fmt `".into())
                 })?;
-                let declared = if rf64 { rf64_data } else { Some(size) };
+                let declared = if self.rf64 {
+                    self.rf64_data
+                } else {
+                    Some(size)
+                };
                 let declared = declared.filter(|size| !is_placeholder(*size));
                 let data = read_data(input, fmt, declared)?;
-                audio = Some(data);
-                if declared.is_none() || data.is_cut() {
-                    break;
-                }
-                input
-                    .skip(declared.unwrap_or(0) & 1)
-                    .map_err(ProbeError::read)?;
-                continue;
+                self.audio = Some(data);
+                let Some(declared) = declared.filter(|_| !data.is_cut()) else {
+                    return Ok(false);
+                };
+                input.skip(declared & 1).map_err(ProbeError::read)?;
+                return Ok(true);
             }
-            b"fmt " => format = Some(parse_format(&small(input, size)?)?),
-            b"fact" => fact = small(input, size)?.get(..4).map(le32),
-            b"ds64" => rf64_data = small(input, size)?.get(8..16).map(le64),
-            b"LIST" => info_tags(&small(input, size)?, &mut tags),
+            b"fmt " => self.format = Some(parse_format(&capped(input, size, SMALL_CHUNK)?)?),
+            b"fact" => self.fact = capped(input, size, SMALL_CHUNK)?.get(..4).map(le32),
+            b"ds64" => self.rf64_data = capped(input, size, SMALL_CHUNK)?.get(8..16).map(le64),
+            b"LIST" => info_tags(&capped(input, size, SMALL_CHUNK)?, &mut self.tags),
             b"id3 " | b"ID3 " => {
-                let tag = input.read_vec(
-                    usize::try_from(size)
-                        .unwrap_or(usize::MAX)
-                        .min(id3::MAX_TAG),
-                );
-                id3::read(&tag.map_err(ProbeError::read)?, &mut tags, &mut artwork);
-                input
-                    .skip(size.saturating_sub(id3::MAX_TAG as u64))
-                    .map_err(ProbeError::read)?;
-                input.skip(size & 1).map_err(ProbeError::read)?;
-                continue;
+                let tag = capped(input, size, id3::MAX_TAG as u64)?;
+                id3::read(&tag, &mut self.tags, &mut self.artwork);
             }
             _ => {
-                input.skip(padded).map_err(ProbeError::read)?;
-                continue;
+                input.skip(size).map_err(ProbeError::read)?;
             }
         }
         input.skip(size & 1).map_err(ProbeError::read)?;
+        Ok(true)
     }
-    let fmt = format.ok_or_else(|| ProbeError::Malformed("no `fmt ` chunk".into()))?;
-    let data = audio.ok_or_else(|| ProbeError::Malformed("no `data` chunk".into()))?;
-    finish(fmt, data, fact, tags, artwork)
 }
 
 /// Sizes recorders write before they know the real one.
@@ -103,9 +119,9 @@ fn le64(bytes: &[u8]) -> u64 {
     u64::from_le_bytes(bytes.try_into().unwrap_or_default())
 }
 
-/// Reads a small chunk's body (skipping what is over the limit).
-fn small(input: &mut Input, size: u64) -> Result<Vec<u8>, ProbeError> {
-    let take = size.min(MAX_SMALL_CHUNK);
+/// Reads a chunk's body, up to `limit` bytes (stepping over the rest).
+fn capped(input: &mut Input, size: u64, limit: u64) -> Result<Vec<u8>, ProbeError> {
+    let take = size.min(limit);
     let body = input
         .read_vec(usize::try_from(take).unwrap_or(usize::MAX))
         .map_err(ProbeError::read)?;
@@ -234,7 +250,7 @@ fn finish(
     data: Data,
     fact: Option<u32>,
     tags: Tags,
-    artwork: Option<super::tags::Artwork>,
+    artwork: Option<Artwork>,
 ) -> Result<Found, ProbeError> {
     let (codec, length, rate) = if let Some(mpeg) = data.mpeg {
         mpeg

@@ -47,6 +47,16 @@ impl Source for FileSource {
     }
 }
 
+/// Bytes in memory.
+impl<T: AsRef<[u8]> + Send + Sync> Source for io::Cursor<T> {
+    fn skip(&mut self, n: u64) -> io::Result<u64> {
+        let len = self.get_ref().as_ref().len() as u64;
+        let n = n.min(len.saturating_sub(self.position()));
+        self.set_position(self.position() + n);
+        Ok(n)
+    }
+}
+
 /// A buffered reader over a [`Source`] that knows its offset in the file and can look ahead
 /// up to [`BUFFER`] bytes.
 pub struct Input {

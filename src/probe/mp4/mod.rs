@@ -24,16 +24,41 @@ const MAX_INDEX: u64 = 64 * 1024 * 1024;
 /// Top-level boxes walked at most.
 const MAX_BOXES: u32 = 1_000_000;
 
+/// What the top-level boxes read so far held.
+#[derive(Default)]
+struct TopLevel {
+    movie: Option<Movie>,
+    fragments: Fragments,
+    /// The audio track of a fragmented movie, and its sample defaults.
+    audio: Option<TrackDefaults>,
+}
+
 /// Probes an MP4 file from its start.
 pub fn probe(input: &mut Input) -> Result<Found, ProbeError> {
-    let mut movie: Option<Movie> = None;
-    let mut fragments = Fragments::default();
-    let mut audio: Option<TrackDefaults> = None;
+    let mut top = TopLevel::default();
     for _ in 0..MAX_BOXES {
+        if !top.next_box(input)? {
+            break;
+        }
+    }
+    let movie = top.movie.ok_or_else(|| {
+        ProbeError::Malformed(
+            "no `moov` box (the index of the samples): the file was cut short or never \
+             finished; download or export it again"
+                .into(),
+        )
+    })?;
+    measure(input, &movie, &mut top.fragments)
+}
+
+impl TopLevel {
+    /// Reads or steps over the next top-level box. False when the walk is over: the end of
+    /// the file, or a `moov` that is all a file without fragments needs.
+    fn next_box(&mut self, input: &mut Input) -> Result<bool, ProbeError> {
         let at = input.offset();
         let head = input.fill(16).map_err(ProbeError::read)?;
         if head.len() < 8 {
-            break;
+            return Ok(false);
         }
         let header = Header::parse(head).ok_or_else(|| {
             ProbeError::Malformed(format!("the box at byte {at} has an impossible size"))
@@ -41,43 +66,32 @@ pub fn probe(input: &mut Input) -> Result<Found, ProbeError> {
         let body_len = header.len.map(|len| len - header.head_len);
         input.skip(header.head_len).map_err(ProbeError::read)?;
         match &header.kind {
-            b"moov" | b"moof" => {
-                let body = read_index(input, &header, body_len)?;
-                if &header.kind == b"moof" {
-                    if let Some(defaults) = audio {
-                        fragments.add_moof(&body, defaults);
-                    }
-                    continue;
-                }
-                let parsed = moov::parse(&body);
-                audio = audio_defaults(&parsed);
-                let fragmented = parsed.fragments.is_some();
-                movie = Some(parsed);
-                if !fragmented {
-                    break;
-                }
+            b"moov" => {
+                let movie = moov::parse(&read_index(input, &header, body_len)?);
+                self.audio = audio_defaults(&movie);
+                let fragmented = movie.fragments.is_some();
+                self.movie = Some(movie);
+                Ok(fragmented)
             }
-            b"mdat" if movie.is_some() && body_len.is_none() => break,
+            b"moof" => {
+                let body = read_index(input, &header, body_len)?;
+                if let Some(defaults) = self.audio {
+                    self.fragments.add_moof(&body, defaults);
+                }
+                Ok(true)
+            }
+            // Samples to the end of the file, indexed by the `moov` already read.
+            b"mdat" if self.movie.is_some() && body_len.is_none() => Ok(false),
             _ => {
                 let wanted = body_len.unwrap_or(u64::MAX);
                 let skipped = input.skip(wanted).map_err(ProbeError::read)?;
                 if &header.kind == b"mdat" {
-                    fragments.settle(skipped);
+                    self.fragments.settle(skipped);
                 }
-                if skipped < wanted {
-                    break;
-                }
+                Ok(skipped == wanted)
             }
         }
     }
-    let movie = movie.ok_or_else(|| {
-        ProbeError::Malformed(
-            "no `moov` box (the index of the samples): the file was cut short or never \
-             finished; download or export it again"
-                .into(),
-        )
-    })?;
-    measure(input, &movie, &mut fragments)
 }
 
 /// Reads a `moov` or `moof` body.

@@ -4,6 +4,8 @@
 //! claim, and fewer frames than it means the file was cut.
 
 mod header;
+#[cfg(test)]
+mod tests;
 mod walk;
 mod xing;
 

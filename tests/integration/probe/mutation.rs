@@ -125,7 +125,8 @@ fn mutated_fixtures_give_a_result_or_a_named_error_never_a_panic_or_a_hang() {
                 }
                 done += 1;
             }
-            Err(_) => panic!("the probe hung on {current}"),
+            Err(mpsc::RecvTimeoutError::Timeout) => panic!("the probe hung on {current}"),
+            Err(mpsc::RecvTimeoutError::Disconnected) => panic!("the probe died on {current}"),
         }
     }
 }
