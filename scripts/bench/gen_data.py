@@ -141,9 +141,11 @@ def make_probe(data, pool):
     (data / "probe.json").write_text(json.dumps(files, indent=1))
 
 
-# Trailing-garbage corpus: (variant, random bytes after the frames or None, zeros up to).
+# Trailing-garbage corpus: 20 unique files, each listed 5 times (hard links), so that the
+# process start of `archive probe` is spread over 100 files as line 1 spreads it over 500.
 GARBAGE_RANDOM_MB = [1, 2, 4, 8]
 GARBAGE_ZEROS_TO = 1 << 30
+GARBAGE_COPIES = 5
 
 
 def make_garbage(data):
@@ -167,9 +169,13 @@ def make_garbage(data):
                 mb = GARBAGE_RANDOM_MB[i % len(GARBAGE_RANDOM_MB)]
                 f.write(rng.randbytes(mb << 20))
                 tail = f"{mb} MiB random"
-        files.append({"path": str(dest), "variant": m["variant"], "tail": tail,
-                      "decoded_duration": m["decoded_duration"],
-                      "trailing_bytes": dest.stat().st_size - len(body)})
+        for copy in range(GARBAGE_COPIES):
+            path = dest if copy == 0 else dest.with_name(f"{dest.stem}-{copy}{dest.suffix}")
+            if copy:
+                os.link(dest, path)
+            files.append({"path": str(path), "variant": m["variant"], "tail": tail,
+                          "decoded_duration": m["decoded_duration"],
+                          "trailing_bytes": dest.stat().st_size - len(body)})
     (data / "garbage.json").write_text(json.dumps(files, indent=1))
 
 

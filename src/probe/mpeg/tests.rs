@@ -3,7 +3,7 @@
 
 use std::io::Cursor;
 
-use super::walk::SEARCH_WINDOW;
+use super::walk::RESYNC_WINDOW;
 use super::*;
 use crate::probe::source::BUFFER;
 
@@ -90,7 +90,7 @@ fn trailing_zeros_are_given_up_on_within_the_search_window() {
     let end = 10 * MP3_FRAME as u64;
     assert_eq!(chain.garbage_from, Some(end));
     assert!(
-        read <= end + SEARCH_WINDOW + BUFFER as u64,
+        read <= end + RESYNC_WINDOW + BUFFER as u64,
         "read {read} bytes"
     );
 }

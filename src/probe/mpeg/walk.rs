@@ -16,8 +16,14 @@ use crate::probe::tags::Tags;
 const START_RUN: usize = 2;
 /// Frames that confirm a frame found by searching.
 const RESYNC_RUN: usize = 4;
-/// How far a search for frames looks before it gives up.
-pub const SEARCH_WINDOW: u64 = 1 << 20;
+/// How far a search for the first frame looks before it gives up (junk in front of a
+/// stream, a tag whose size is wrong, ...).
+pub const START_WINDOW: u64 = 1 << 20;
+/// How far a search for the stream to resume after a break looks before it gives up: the
+/// bytes after the last frame are reported as trailing data. Junk inside real streams is a
+/// few frames long; this bounds the time spent on the megabytes of garbage or zeros that
+/// can follow one.
+pub const RESYNC_WINDOW: u64 = 256 << 10;
 
 /// A walked stream of frames.
 #[derive(Debug)]
@@ -38,7 +44,7 @@ pub struct Chain {
 }
 
 /// Walks the frames from the input's position, staying before `limit` (a WAV data chunk's
-/// end). `None` when no confirmed stream starts within [`SEARCH_WINDOW`].
+/// end). `None` when no confirmed stream starts within [`START_WINDOW`].
 pub fn walk(
     input: &mut Input,
     kinds: &[Kind],
@@ -47,7 +53,7 @@ pub fn walk(
 ) -> io::Result<Option<Chain>> {
     let found = match at_start(input, kinds, limit)? {
         Some(found) => Some(found),
-        None => search(input, kinds, None, RESYNC_RUN, limit)?,
+        None => search(input, kinds, None, START_WINDOW, limit)?,
     };
     let Some((kind, first)) = found else {
         return Ok(None);
@@ -120,15 +126,8 @@ fn step_over(
         input.consume(128);
         return Ok(false);
     }
-    if search(
-        input,
-        &[chain.kind],
-        Some(chain.first.key),
-        RESYNC_RUN,
-        limit,
-    )?
-    .is_some()
-    {
+    let key = Some(chain.first.key);
+    if search(input, &[chain.kind], key, RESYNC_WINDOW, limit)?.is_some() {
         return Ok(true);
     }
     chain.garbage_from = Some(at);
@@ -153,13 +152,13 @@ fn at_start(
     Ok(None)
 }
 
-/// Searches at most [`SEARCH_WINDOW`] bytes for a frame confirmed by `run` frames (with the
-/// `key` of the stream, if given) and leaves the input at it.
+/// Searches at most `window` bytes for a frame confirmed by a run of frames (with the `key`
+/// of the stream, if given) and leaves the input at it.
 fn search(
     input: &mut Input,
     kinds: &[Kind],
     key: Option<u32>,
-    run: usize,
+    window: u64,
     limit: Option<u64>,
 ) -> io::Result<Option<(Kind, Frame)>> {
     let origin = input.offset();
@@ -168,14 +167,13 @@ fn search(
         let whole = input.fill(BUFFER)?;
         let ends = whole.len() < BUFFER || ends_within(at, limit);
         let buf = clip(whole, at, limit);
-        let window =
-            usize::try_from((origin + SEARCH_WINDOW).saturating_sub(at)).unwrap_or(usize::MAX);
-        let scan = buf.len().min(window);
+        let left = usize::try_from((origin + window).saturating_sub(at)).unwrap_or(usize::MAX);
+        let scan = buf.len().min(left);
         let mut i = 0;
-        while let Some(found) = buf[i..scan].iter().position(|b| *b == 0xFF) {
+        while let Some(found) = memchr::memchr(0xFF, &buf[i..scan]) {
             i += found;
             for &kind in kinds {
-                match confirm(&buf[i..], kind, key, run, ends) {
+                match confirm(&buf[i..], kind, key, RESYNC_RUN, ends) {
                     Confirm::Yes(frame) => {
                         input.consume(i);
                         return Ok(Some((kind, frame)));
@@ -190,7 +188,7 @@ fn search(
             }
             i += 1;
         }
-        if ends || scan == window || scan == 0 {
+        if ends || scan == left || scan == 0 {
             return Ok(None);
         }
         input.consume(scan);
