@@ -154,9 +154,13 @@ impl Input {
     }
 }
 
+/// Reads of at least this size skip the buffer when it is empty (Symphonia's reads: one copy
+/// less).
+const DIRECT_READ: usize = 4096;
+
 impl Read for Input {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        if self.start == self.end && out.len() >= BUFFER && !self.eof {
+        if self.start == self.end && out.len() >= DIRECT_READ && !self.eof {
             let n = self.source.read(out)?;
             self.offset += n as u64;
             return Ok(n);
