@@ -69,3 +69,14 @@ fn an_empty_stream_is_an_empty_file() {
         Err(speech_archive::probe::ProbeError::Empty)
     );
 }
+
+#[test]
+fn a_stream_probe_dropped_midway_lets_the_next_one_work() {
+    let bytes = std::fs::read(fixture("flac.flac")).unwrap();
+    let mut abandoned = StreamProbe::new();
+    abandoned.feed(&bytes[..bytes.len() / 3]);
+    drop(abandoned);
+    let mut rng = fastrand::Rng::with_seed(5);
+    let probe = stream(&bytes, &mut rng, 9000).finish().unwrap();
+    assert_eq!(probe.frames, 188_745);
+}
