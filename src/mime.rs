@@ -9,14 +9,16 @@ pub fn content_type(path: &Path) -> &'static str {
         .and_then(|e| e.to_str())
         .unwrap_or_default()
         .to_ascii_lowercase();
+    // Recordings: the types their probed containers are published under.
+    if let Some((_, audio)) = crate::probe::PUBLISHED_TYPES
+        .iter()
+        .find(|(known, _)| *known == extension)
+    {
+        return audio;
+    }
     match extension.as_str() {
         "xml" => "application/rss+xml; charset=utf-8",
         "html" => "text/html; charset=utf-8",
-        "mp3" => "audio/mpeg",
-        "m4a" => "audio/mp4",
-        "ogg" | "opus" => "audio/ogg",
-        "flac" => "audio/flac",
-        "wav" => "audio/wav",
         "vtt" => "text/vtt; charset=utf-8",
         "srt" => "application/x-subrip",
         "json" => "application/json",
@@ -47,6 +49,8 @@ mod tests {
     fn media_types_podcast_apps_expect() {
         assert_eq!(content_type(Path::new("media/x/a.m4a")), "audio/mp4");
         assert_eq!(content_type(Path::new("media/x/a.opus")), "audio/ogg");
+        assert_eq!(content_type(Path::new("media/x/a.webm")), "audio/webm");
+        assert_eq!(content_type(Path::new("media/x/a.aac")), "audio/aac");
         assert_eq!(
             content_type(Path::new("feeds/x.xml")),
             "application/rss+xml; charset=utf-8"

@@ -9,6 +9,9 @@ Two kinds of data:
     a Xing header, M4A with moov first and last, Ogg Vorbis, Ogg Opus, FLAC, WAV), made
     from 50 unique encodes, and `data/probe.json`, which lists them with the duration
     of each encode decoded by ffmpeg (the sample count, the reference for accuracy);
+  - `data/garbage/`: MP3s followed by what breaks naive frame scanners: 1–8 MB of random
+    bytes, or zeros up to 1 GB (sparse files), and `data/garbage.json` with the decoded
+    duration of the MP3 before the garbage (the reference);
   - `data/www/`: the loopback server's files: `sync/` 200 recordings of about 2 MB,
     `noop/` 1,000 small recordings, `big/big.mp3` about 1 GB of CBR MPEG frames;
   - `data/rec/`: three small local recordings shared by the 10,000-episode feed.
@@ -138,6 +141,44 @@ def make_probe(data, pool):
     (data / "probe.json").write_text(json.dumps(files, indent=1))
 
 
+# Trailing-garbage corpus: 20 unique files, each listed 5 times (hard links), so that the
+# process start of `archive probe` is spread over 100 files as line 1 spreads it over 500.
+GARBAGE_RANDOM_MB = [1, 2, 4, 8]
+GARBAGE_ZEROS_TO = 1 << 30
+GARBAGE_COPIES = 5
+
+
+def make_garbage(data):
+    """MP3s with random bytes or a sparse run of zeros after their last frame."""
+    src = data / "src"
+    garbage = data / "garbage"
+    garbage.mkdir(parents=True, exist_ok=True)
+    probe = json.loads((data / "probe.json").read_text())
+    clean = {m["unique"]: m for m in probe if m["variant"].startswith("mp3")}
+    files = []
+    rng = random.Random(SEED)
+    for i, (unique, m) in enumerate(sorted(clean.items())):
+        body = (src / unique).read_bytes()
+        dest = garbage / f"{i:03d}-{unique}"
+        with open(dest, "wb") as f:
+            f.write(body)
+            if i % 5 == 4:
+                f.truncate(GARBAGE_ZEROS_TO)
+                tail = f"zeros to {GARBAGE_ZEROS_TO >> 20} MiB"
+            else:
+                mb = GARBAGE_RANDOM_MB[i % len(GARBAGE_RANDOM_MB)]
+                f.write(rng.randbytes(mb << 20))
+                tail = f"{mb} MiB random"
+        for copy in range(GARBAGE_COPIES):
+            path = dest if copy == 0 else dest.with_name(f"{dest.stem}-{copy}{dest.suffix}")
+            if copy:
+                os.link(dest, path)
+            files.append({"path": str(path), "variant": m["variant"], "tail": tail,
+                          "decoded_duration": m["decoded_duration"],
+                          "trailing_bytes": dest.stat().st_size - len(body)})
+    (data / "garbage.json").write_text(json.dumps(files, indent=1))
+
+
 def make_www(data):
     www = data / "www"
     for d in ("sync", "noop", "big"):
@@ -191,6 +232,7 @@ def make_audio(data):
     with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         futures = [pool.submit(make_www, data), pool.submit(make_rec, data)]
         make_probe(data, pool)
+        make_garbage(data)
         for f in futures:
             f.result()
     stamp_file.write_text(stamp)

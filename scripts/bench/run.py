@@ -33,6 +33,7 @@ GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
 # row that shows what fsync costs the sync.
 EATMYDATA = shutil.which("eatmydata")
 SCRIPTS = Path(__file__).resolve().parent
+GARBAGE_COPIES = 5  # as in gen_data.py: each trailing-garbage file is listed this often
 
 
 class Bench:
@@ -181,7 +182,7 @@ class Bench:
             ratio = ff / ours
             self.row("1. Probe, per file (500 files, 10 container variants)",
                      ms(ours), f"ffprobe {ms(ff)}",
-                     f"{speed(ratio, 0)} (target ≥ 20× faster)", met(ratio >= 20))
+                     f"{speed(ratio, 0)} (target ≥ 200× faster)", met(ratio >= 200))
         else:
             self.row("1. Probe vs ffprobe", ms(ours), "ffprobe not installed or "
                      "BENCH_FFPROBE_RUNS=0", "–", "not run")
@@ -200,6 +201,56 @@ class Bench:
             f"(`ffprobe -v error -show_entries format=duration`), per-file time = median of "
             f"its {n * FFPROBE_RUNS} invocations.")
         self.accuracy(manifest, durations)
+        self.probe_garbage()
+
+    def probe_garbage(self):
+        """Line 1, trailing-garbage corpus: MP3s followed by random bytes or zeros."""
+        manifest = json.loads((self.bench / "data" / "garbage.json").read_text())
+        paths = [m["path"] for m in manifest]
+        n = len(paths)
+        self.say(f"line 1: probe over {n} MP3s with trailing garbage (archive, ffprobe)")
+        out = self.peers / "garbage-ours.json"
+        res = self.repeat([("ours", None, lambda: self.run_to(
+            [self.bin, "probe", "--json", *paths], "probe-garbage", out))], RUNS, budget=40)
+        ours = statistics.median(w for w, _ in res["ours"]) / n
+        reports = {d["path"]: d for d in json.loads(out.read_text())}
+        errors = [abs(reports[m["path"]].get("duration", float("inf")) - m["decoded_duration"])
+                  for m in manifest]
+        trailing_right = sum(reports[m["path"]].get("trailing_bytes") == m["trailing_bytes"]
+                             for m in manifest)
+        self.raw["probe_garbage"] = {"ours": [w for w, _ in res["ours"]]}
+        label = f"1. Probe, per file, {n} MP3s + 1–8 MiB random or zeros to 1 GiB"
+        # ffprobe runs once per unique file (the rest are hard links to them).
+        if shutil.which("ffprobe") and FFPROBE_RUNS > 0:
+            times, ff_errors = [], []
+            for m in manifest[::GARBAGE_COPIES]:
+                t0 = time.perf_counter()
+                proc = subprocess.run(
+                    ["ffprobe", "-v", "error", "-show_entries", "format=duration",
+                     "-of", "csv=p=0", m["path"]], stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL)
+                times.append(time.perf_counter() - t0)
+                try:
+                    ff_errors.append(abs(float(proc.stdout.decode().strip())
+                                         - m["decoded_duration"]))
+                except ValueError:
+                    ff_errors.append(float("inf"))
+            self.raw["probe_garbage"]["ffprobe_per_file"] = times
+            ff = statistics.median(times)
+            self.row(label, ms(ours), f"ffprobe {ms(ff)}",
+                     f"{speed(ff / ours, 0)} (target ≥ 200× faster)", met(ff / ours >= 200))
+            self.row("1. Duration, trailing-garbage corpus: largest error vs decoded",
+                     fmt_err(None, max(errors)), f"ffprobe {fmt_err(None, max(ff_errors))}",
+                     "ours within 50 ms", met(max(errors) <= 0.05))
+        else:
+            self.row(label, ms(ours), "ffprobe not installed or BENCH_FFPROBE_RUNS=0", "–",
+                     "not run")
+        self.notes.append(
+            f"Trailing garbage: {n} MP3s ({n // GARBAGE_COPIES} unique, each listed "
+            f"{GARBAGE_COPIES} times; the MP3 variants of line 1) followed by 1–8 MiB of "
+            f"random bytes or, every fifth, zeros up to 1 GiB (sparse); decoded = ffmpeg's "
+            f"length of the MP3 alone. Ours reported the trailing bytes exactly on "
+            f"{trailing_right} of {n}.")
 
     def run_to(self, cmd, log, path):
         with open(path, "wb") as f:

@@ -65,6 +65,9 @@ fn human(report: &Report<'_>) -> String {
         probe.bitrate / 1000,
         probe.size
     );
+    if probe.trailing_bytes > 0 {
+        let _ = write!(line, ", {} bytes of trailing data", probe.trailing_bytes);
+    }
     let tags = &probe.tags;
     for (name, value) in [
         ("title", &tags.title),

@@ -4,10 +4,6 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
-use symphonia::core::codecs::audio::AudioCodecId;
-use symphonia::core::codecs::audio::well_known as codecs;
-use symphonia::core::formats::FormatId;
-use symphonia::core::formats::well_known as formats;
 
 /// A container the archive publishes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,23 +14,19 @@ pub enum Container {
     Ogg,
     Flac,
     Wav,
+    /// Raw AAC in ADTS frames (`.aac`).
+    Aac,
+    /// AIFF and AIFF-C.
+    Aiff,
+    /// Apple's Core Audio Format.
+    Caf,
+    /// `WebM`: the Matroska subset browsers and web video use.
+    Webm,
+    /// Matroska audio (`.mka`) with a doc type other than `webm`.
+    Matroska,
 }
 
 impl Container {
-    /// The container of a Symphonia format, if it is one the archive publishes.
-    pub fn from_format(format: FormatId) -> Option<Self> {
-        match format {
-            formats::FORMAT_ID_MP3 | formats::FORMAT_ID_MP2 | formats::FORMAT_ID_MP1 => {
-                Some(Self::Mp3)
-            }
-            formats::FORMAT_ID_ISOMP4 => Some(Self::Mp4),
-            formats::FORMAT_ID_OGG => Some(Self::Ogg),
-            formats::FORMAT_ID_FLAC => Some(Self::Flac),
-            formats::FORMAT_ID_WAVE => Some(Self::Wav),
-            _ => None,
-        }
-    }
-
     /// The name used in `archive probe` output.
     pub fn name(self) -> &'static str {
         match self {
@@ -43,6 +35,11 @@ impl Container {
             Self::Ogg => "ogg",
             Self::Flac => "flac",
             Self::Wav => "wav",
+            Self::Aac => "aac",
+            Self::Aiff => "aiff",
+            Self::Caf => "caf",
+            Self::Webm => "webm",
+            Self::Matroska => "matroska",
         }
     }
 }
@@ -66,28 +63,12 @@ pub enum Codec {
     Opus,
     Flac,
     Pcm,
+    /// IMA and Microsoft ADPCM.
+    Adpcm,
     Other,
 }
 
 impl Codec {
-    /// The codec of a Symphonia codec id.
-    pub fn from_id(id: AudioCodecId) -> Self {
-        match id {
-            codecs::CODEC_ID_MP3 => Self::Mp3,
-            codecs::CODEC_ID_MP2 => Self::Mp2,
-            codecs::CODEC_ID_MP1 => Self::Mp1,
-            codecs::CODEC_ID_AAC => Self::Aac,
-            codecs::CODEC_ID_ALAC => Self::Alac,
-            codecs::CODEC_ID_VORBIS => Self::Vorbis,
-            codecs::CODEC_ID_OPUS => Self::Opus,
-            codecs::CODEC_ID_FLAC => Self::Flac,
-            id if (codecs::CODEC_ID_PCM_S32LE..=codecs::CODEC_ID_PCM_MULAW).contains(&id) => {
-                Self::Pcm
-            }
-            _ => Self::Other,
-        }
-    }
-
     /// The name used in `archive probe` output.
     pub fn name(self) -> &'static str {
         match self {
@@ -100,6 +81,7 @@ impl Codec {
             Self::Opus => "opus",
             Self::Flac => "flac",
             Self::Pcm => "pcm",
+            Self::Adpcm => "adpcm",
             Self::Other => "other",
         }
     }
@@ -111,6 +93,22 @@ impl fmt::Display for Codec {
     }
 }
 
+/// Every published extension with its MIME type, for the code that serves and uploads the
+/// files: what [`extension`] and [`mime_type`] can give.
+pub const PUBLISHED_TYPES: &[(&str, &str)] = &[
+    ("mp3", "audio/mpeg"),
+    ("m4a", "audio/mp4"),
+    ("ogg", "audio/ogg"),
+    ("opus", "audio/ogg"),
+    ("flac", "audio/flac"),
+    ("wav", "audio/wav"),
+    ("aac", "audio/aac"),
+    ("aiff", "audio/aiff"),
+    ("caf", "audio/x-caf"),
+    ("webm", "audio/webm"),
+    ("mka", "audio/x-matroska"),
+];
+
 /// The MIME type of the enclosure, from the probed bytes (never from a file name).
 pub fn mime_type(container: Container) -> &'static str {
     match container {
@@ -119,6 +117,11 @@ pub fn mime_type(container: Container) -> &'static str {
         Container::Ogg => "audio/ogg",
         Container::Flac => "audio/flac",
         Container::Wav => "audio/wav",
+        Container::Aac => "audio/aac",
+        Container::Aiff => "audio/aiff",
+        Container::Caf => "audio/x-caf",
+        Container::Webm => "audio/webm",
+        Container::Matroska => "audio/x-matroska",
     }
 }
 
@@ -131,5 +134,37 @@ pub fn extension(container: Container, codec: Codec) -> &'static str {
         (Container::Ogg, _) => "ogg",
         (Container::Flac, _) => "flac",
         (Container::Wav, _) => "wav",
+        (Container::Aac, _) => "aac",
+        (Container::Aiff, _) => "aiff",
+        (Container::Caf, _) => "caf",
+        (Container::Webm, _) => "webm",
+        (Container::Matroska, _) => "mka",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_extension_and_type_is_in_the_published_table() {
+        let containers = [
+            Container::Mp3,
+            Container::Mp4,
+            Container::Ogg,
+            Container::Flac,
+            Container::Wav,
+            Container::Aac,
+            Container::Aiff,
+            Container::Caf,
+            Container::Webm,
+            Container::Matroska,
+        ];
+        for container in containers {
+            for codec in [Codec::Opus, Codec::Other] {
+                let pair = (extension(container, codec), mime_type(container));
+                assert!(PUBLISHED_TYPES.contains(&pair), "{pair:?}");
+            }
+        }
     }
 }

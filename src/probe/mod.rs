@@ -1,27 +1,40 @@
-//! Reading recordings with Symphonia: exact duration, stream parameters, tags and artwork.
+//! Reading recordings: exact duration, stream parameters, tags and artwork.
 //!
-//! [`probe_file`] never panics and never hangs on a malformed file: Symphonia runs under
-//! `catch_unwind`, and the packet walk is bounded by the file size. The duration is counted
-//! from packet timestamps, not taken from header estimates; see [`duration`].
+//! Every format is read forward only, from a file ([`probe_file`]) or from a download as it
+//! arrives ([`StreamProbe`]), by the same code, so both give the same [`Probe`]. What a file is
+//! comes from its signature ([`sniff`]); MPEG audio and ADTS, which have none, from a chain of
+//! frames that confirm each other ([`mpeg`]). MP3, ADTS, MP4, WAV, CAF and FLAC metadata are read here;
+//! Ogg, FLAC frames, AIFF and Matroska/WebM by Symphonia's readers ([`packets`]). Durations are
+//! counted from frames, sample tables and packets, not taken from header estimates.
+//!
+//! A probe never panics and never hangs on a malformed file: it runs under `catch_unwind`,
+//! every loop is bounded by the bytes it consumes, every search by a window, and everything
+//! held in memory (tags, the MP4 index) by a size limit.
 
-mod duration;
+mod caf;
+mod engine;
+mod flac;
+mod found;
+mod id3;
 mod kind;
+mod mp4;
+mod mpeg;
+mod packets;
+mod riff;
 pub mod sniff;
+mod source;
+mod stream;
 mod tags;
+mod text;
 
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use symphonia::core::audio::Channels;
-use symphonia::core::formats::probe::Hint;
-use symphonia::core::formats::{FormatOptions, TrackType};
-use symphonia::core::io::{MediaSourceStream, MediaSourceStreamOptions};
-use symphonia::core::meta::MetadataOptions;
 
-pub use kind::{Codec, Container, extension, mime_type};
+pub use kind::{Codec, Container, PUBLISHED_TYPES, extension, mime_type};
+pub use stream::StreamProbe;
 pub use tags::{Artwork, Tags};
 
 /// What probing a recording found.
@@ -40,6 +53,15 @@ pub struct Probe {
     pub size: u64,
     pub tags: Tags,
     pub artwork: Option<Artwork>,
+    /// Bytes after the audio that are neither audio nor a tag (garbage, zeros), if the reader
+    /// could tell where the audio ends (MP3 and ADTS).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub trailing_bytes: u64,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl Probe {
@@ -57,27 +79,56 @@ impl Probe {
     }
 }
 
+/// The formats `archive` publishes, for messages.
+const SUPPORTED: &str =
+    "MP3, AAC (ADTS), M4A/MP4, Ogg Vorbis and Opus, FLAC, WAV, AIFF, CAF, WebM/Matroska";
+
 /// Why a file is not a publishable recording.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ProbeError {
     #[error("failed to open: {0}")]
     Open(String),
+    #[error("failed to read: {0}")]
+    Read(String),
     #[error("the file is empty")]
     Empty,
     #[error("not an audio file: {0}")]
     NotAudio(String),
-    #[error("unsupported container `{0}` (publishable: mp3, m4a, ogg, opus, flac, wav)")]
+    #[error("unsupported container `{0}` (publishable: {SUPPORTED})")]
     UnsupportedContainer(String),
+    /// Audio in a format the archive does not publish, named.
+    #[error("{0} is not supported (supported: {SUPPORTED}); convert it, e.g. to MP3 or FLAC")]
+    UnsupportedFormat(String),
+    /// A supported container holding a codec that is not.
+    #[error(
+        "{codec} audio in {container} is not supported (supported codecs: MP3, AAC, ALAC, \
+         Vorbis, Opus, FLAC, PCM, ADPCM); convert it, e.g. to MP3 or FLAC"
+    )]
+    UnsupportedCodec { container: String, codec: String },
     #[error("no audio track")]
     NoAudioTrack,
     #[error(
-        "truncated: the header claims {claimed:.3} s but only {present:.3} s of audio is readable"
+        "truncated: the header claims {claimed:.3} s but only {present:.6} s of audio is \
+         readable ({bytes} bytes of audio data); the file was cut short, download or export \
+         it again"
     )]
-    Truncated { claimed: f64, present: f64 },
+    Truncated {
+        claimed: f64,
+        present: f64,
+        bytes: u64,
+    },
     #[error("malformed audio: {0}")]
     Malformed(String),
     #[error("the audio reader crashed on this file ({0})")]
     Panicked(String),
+}
+
+impl ProbeError {
+    /// For `map_err`.
+    #[allow(clippy::needless_pass_by_value)]
+    fn read(err: std::io::Error) -> Self {
+        Self::Read(err.to_string())
+    }
 }
 
 /// Probes the file at `path`.
@@ -87,10 +138,14 @@ pub fn probe_file(path: &Path) -> Result<Probe, ProbeError> {
         .metadata()
         .map_err(|err| ProbeError::Open(err.to_string()))?
         .len();
-    if size == 0 {
-        return Err(ProbeError::Empty);
-    }
-    match catch_unwind(AssertUnwindSafe(|| probe_source(file, size))) {
+    let input = source::Input::new(Box::new(source::FileSource::new(file, size)));
+    let found = guarded(input)?;
+    Ok(found.into_probe(size))
+}
+
+/// Runs the probe, turning a panic in a reader into an error.
+fn guarded(mut input: source::Input) -> Result<found::Found, ProbeError> {
+    match catch_unwind(AssertUnwindSafe(|| engine::run(&mut input))) {
         Ok(result) => result,
         Err(panic) => {
             let message = panic
@@ -101,79 +156,4 @@ pub fn probe_file(path: &Path) -> Result<Probe, ProbeError> {
             Err(ProbeError::Panicked(message))
         }
     }
-}
-
-fn probe_source(mut file: File, size: u64) -> Result<Probe, ProbeError> {
-    let mut start = [0; sniff::SNIFF_LEN];
-    let read = file
-        .read(&mut start)
-        .map_err(|err| ProbeError::Open(err.to_string()))?;
-    let start = start[..read].to_vec();
-    file.seek(SeekFrom::Start(0))
-        .map_err(|err| ProbeError::Open(err.to_string()))?;
-    let stream = MediaSourceStream::new(Box::new(file), MediaSourceStreamOptions::default());
-    let mut reader = symphonia::default::get_probe()
-        .probe(
-            &Hint::new(),
-            stream,
-            FormatOptions::default(),
-            MetadataOptions::default(),
-        )
-        .map_err(|_| ProbeError::NotAudio(not_audio_reason(&start)))?;
-    let format = reader.format_info();
-    let container = Container::from_format(format.format)
-        .ok_or_else(|| ProbeError::UnsupportedContainer(format.short_name.to_owned()))?;
-    let track = reader
-        .default_track(TrackType::Audio)
-        .cloned()
-        .ok_or(ProbeError::NoAudioTrack)?;
-    let params = track
-        .codec_params
-        .as_ref()
-        .and_then(|params| params.audio())
-        .cloned()
-        .ok_or(ProbeError::NoAudioTrack)?;
-    let codec = Codec::from_id(params.codec);
-    let sample_rate = params
-        .sample_rate
-        .ok_or_else(|| ProbeError::Malformed("no sample rate".into()))?;
-    let channels = params.channels.as_ref().map_or(0, Channels::count);
-    let media_info = *reader.media_info();
-    let length = duration::measure(reader.as_mut(), &track, container, codec, &media_info, size)?;
-    let (tags, artwork) = tags::read(reader.as_mut());
-    let duration = length.seconds;
-    Ok(Probe {
-        container,
-        codec,
-        duration,
-        frames: length.frames,
-        sample_rate,
-        channels: u32::try_from(channels).unwrap_or(u32::MAX),
-        bitrate: bitrate(size, duration),
-        size,
-        tags,
-        artwork,
-    })
-}
-
-/// Why Symphonia found no container: what the first bytes look like instead.
-fn not_audio_reason(start: &[u8]) -> String {
-    match sniff::looks_like_audio(start) {
-        Err(reason) => reason,
-        Ok(()) => "no MP3, MP4/M4A, Ogg, FLAC or WAV stream found".into(),
-    }
-}
-
-/// Average bits per second over the whole file.
-fn bitrate(size: u64, seconds: f64) -> u64 {
-    if seconds <= 0.0 {
-        return 0;
-    }
-    #[allow(
-        clippy::cast_precision_loss,
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss
-    )]
-    let bits_per_second = (size as f64 * 8.0 / seconds).round() as u64;
-    bits_per_second
 }

@@ -1,4 +1,5 @@
-//! Tags (title, artist, album, date, comment) and embedded artwork of a recording.
+//! Tags (title, artist, album, date, comment) and embedded artwork of a recording, and how
+//! they are collected from what Symphonia's readers found.
 
 use serde::{Deserialize, Serialize};
 use symphonia::core::formats::FormatReader;
@@ -17,6 +18,43 @@ pub struct Tags {
     pub date: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+}
+
+impl Tags {
+    /// Fills the tags this lacks from `other`.
+    pub fn fill_from(&mut self, other: Tags) {
+        let pairs = [
+            (&mut self.title, other.title),
+            (&mut self.artist, other.artist),
+            (&mut self.album, other.album),
+            (&mut self.date, other.date),
+            (&mut self.comment, other.comment),
+        ];
+        for (slot, value) in pairs {
+            if slot.is_none() {
+                *slot = value;
+            }
+        }
+    }
+
+    /// Takes a Vorbis comment (`TITLE=…`), as FLAC and Ogg carry them.
+    pub fn vorbis_comment(&mut self, comment: &str) {
+        let Some((key, value)) = comment.split_once('=') else {
+            return;
+        };
+        let slot = match key.to_ascii_uppercase().as_str() {
+            "TITLE" => &mut self.title,
+            "ARTIST" => &mut self.artist,
+            "ALBUM" => &mut self.album,
+            "DATE" | "YEAR" => &mut self.date,
+            "COMMENT" | "DESCRIPTION" => &mut self.comment,
+            _ => return,
+        };
+        let value = value.trim();
+        if slot.is_none() && !value.is_empty() {
+            *slot = Some(value.to_owned());
+        }
+    }
 }
 
 /// An embedded picture: its media type and pixel size.
@@ -73,27 +111,46 @@ fn collect(container: &MetadataContainer, tags: &mut Tags, artwork: &mut Option<
     }
 }
 
-/// The media type and size of a picture, read from its bytes where the tag does not say.
+/// An embedded picture as a container stores it.
+pub struct Picture<'a> {
+    /// The media type the container states, if any.
+    pub media_type: Option<String>,
+    pub dimensions: Option<(u32, u32)>,
+    pub data: &'a [u8],
+}
+
+impl Picture<'_> {
+    /// Its media type and size, read from its bytes where the container does not say.
+    pub fn artwork(&self) -> Option<Artwork> {
+        let (width, height) = if let Some(size) = self.dimensions {
+            size
+        } else {
+            let size = imagesize::blob_size(self.data).ok()?;
+            (
+                u32::try_from(size.width).ok()?,
+                u32::try_from(size.height).ok()?,
+            )
+        };
+        let media_type = self
+            .media_type
+            .clone()
+            .filter(|t| t.contains('/'))
+            .or_else(|| sniff_image_type(self.data).map(str::to_owned))?;
+        Some(Artwork {
+            media_type,
+            width,
+            height,
+        })
+    }
+}
+
 fn picture(visual: &Visual) -> Option<Artwork> {
-    let (width, height) = if let Some(size) = visual.dimensions {
-        (size.width, size.height)
-    } else {
-        let size = imagesize::blob_size(&visual.data).ok()?;
-        (
-            u32::try_from(size.width).ok()?,
-            u32::try_from(size.height).ok()?,
-        )
-    };
-    let media_type = visual
-        .media_type
-        .clone()
-        .filter(|t| t.contains('/'))
-        .or_else(|| sniff_image_type(&visual.data).map(str::to_owned))?;
-    Some(Artwork {
-        media_type,
-        width,
-        height,
-    })
+    Picture {
+        media_type: visual.media_type.clone(),
+        dimensions: visual.dimensions.map(|size| (size.width, size.height)),
+        data: &visual.data,
+    }
+    .artwork()
 }
 
 fn sniff_image_type(data: &[u8]) -> Option<&'static str> {
