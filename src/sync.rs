@@ -20,7 +20,7 @@ use crate::fetch::http::{Download, Request};
 use crate::fetch::partial::Partial;
 use crate::fetch::retry::Settings;
 use crate::fetch::{FetchError, Pulled, local};
-use crate::probe::{ProbeError, extension, probe_file};
+use crate::probe::{ProbeError, extension};
 use crate::progress::{EpisodeKey, Progress};
 use crate::state::{Record, State, Validators};
 use crate::{Error, build, media};
@@ -254,7 +254,7 @@ async fn pull(
             };
             match downloader.download(&request).await? {
                 Download::NotModified => return Ok((Change::Unchanged, None)),
-                Download::Fetched { pulled, validators } => (pulled, validators),
+                Download::Fetched { pulled, validators } => (*pulled, validators),
             }
         }
     };
@@ -330,7 +330,8 @@ impl Store {
         source: String,
         validators: Validators,
     ) -> Result<Record, Cause> {
-        let probe = match probe_file(pulled.path()) {
+        let mut pulled = pulled;
+        let probe = match pulled.probe() {
             Ok(probe) => probe,
             Err(err) => {
                 pulled.discard();

@@ -19,7 +19,7 @@ use super::retry::{Settings, parse_retry_after, retryable_status};
 use super::{FetchError, Pulled, PulledFile, range};
 use crate::Error;
 use crate::net::{self, Net, Timeouts};
-use crate::probe::sniff;
+use crate::probe::{StreamProbe, sniff};
 use crate::progress::{EpisodeKey, Progress};
 use crate::state::Validators;
 
@@ -33,7 +33,7 @@ pub enum Download {
     NotModified,
     /// A complete body at its partial path, with the validators that came with it.
     Fetched {
-        pulled: Pulled,
+        pulled: Box<Pulled>,
         validators: Validators,
     },
 }
@@ -239,8 +239,9 @@ impl Client {
         request.progress.receiving(request.key, total, have);
 
         let mut hasher = Sha256::new();
+        let mut probe = StreamProbe::new();
         let file = if have > 0 {
-            hash_existing(partial, &mut hasher)?;
+            take_existing(partial, &mut hasher, &mut probe)?;
             partial.open(true)
         } else {
             partial.open(false)
@@ -249,6 +250,7 @@ impl Client {
         let mut body = Body {
             output: BufWriter::with_capacity(256 * 1024, tokio::fs::File::from_std(file)),
             hasher,
+            probe,
             size: have,
             start: (have == 0).then(|| Vec::with_capacity(sniff::SNIFF_LEN)),
             max_size: self.max_size,
@@ -269,6 +271,7 @@ impl Client {
         let Body {
             mut output,
             hasher,
+            probe,
             size,
             ..
         } = body;
@@ -294,7 +297,7 @@ impl Client {
                 expected,
             }));
         }
-        finish(partial, size, hex::encode(hasher.finalize()), &meta)
+        finish(partial, size, hex::encode(hasher.finalize()), probe, &meta)
     }
 }
 
@@ -303,6 +306,7 @@ impl Client {
 struct Body {
     output: BufWriter<tokio::fs::File>,
     hasher: Sha256,
+    probe: StreamProbe,
     /// Bytes in the partial file.
     size: u64,
     /// The first bytes of a download from zero, until there are enough to sniff.
@@ -344,6 +348,7 @@ impl Body {
             }));
         }
         self.hasher.update(chunk);
+        self.probe.feed(chunk);
         self.output.write_all(chunk).await.map_err(Refusal::Io)?;
         if self.size / WRITEBACK_EVERY != before / WRITEBACK_EVERY {
             // Start writing what arrived so far, so the sync at the end has little left.
@@ -433,9 +438,10 @@ fn complete_or_restart(
             _ => meta.if_range().is_some() && etag.is_none(),
         };
         if same_length && same_file {
-            let mut hasher = Sha256::new();
-            hash_existing(request.partial, &mut hasher)?;
-            return finish(request.partial, have, hex::encode(hasher.finalize()), &meta);
+            let (mut hasher, mut probe) = (Sha256::new(), StreamProbe::new());
+            take_existing(request.partial, &mut hasher, &mut probe)?;
+            let sha256 = hex::encode(hasher.finalize());
+            return finish(request.partial, have, sha256, probe, &meta);
         }
     }
     let message = format!(
@@ -450,6 +456,7 @@ fn finish(
     partial: &Partial,
     size: u64,
     sha256: String,
+    probe: StreamProbe,
     meta: &PartialMeta,
 ) -> Result<Download, Failure> {
     let mut start = [0; sniff::SNIFF_LEN];
@@ -461,21 +468,34 @@ fn finish(
         return Err(Failure::stop(FetchError::NotAudio(reason)));
     }
     Ok(Download::Fetched {
-        pulled: Pulled {
-            file: PulledFile::Partial(partial.clone()),
+        pulled: Box::new(Pulled::new(
+            PulledFile::Partial(partial.clone()),
             size,
             sha256,
-        },
+            probe,
+        )),
         validators: meta.validators(),
     })
 }
 
-/// Feeds the bytes already in the partial file to the hasher.
-fn hash_existing(partial: &Partial, hasher: &mut Sha256) -> Result<(), Failure> {
-    let mut file = std::fs::File::open(&partial.data)
-        .map_err(|err| Failure::stop(io_failure(partial, err)))?;
-    std::io::copy(&mut file, hasher).map_err(|err| Failure::stop(io_failure(partial, err)))?;
-    Ok(())
+/// Feeds the bytes already in the partial file to the hasher and the probe, which need the
+/// recording from its first byte.
+fn take_existing(
+    partial: &Partial,
+    hasher: &mut Sha256,
+    probe: &mut StreamProbe,
+) -> Result<(), Failure> {
+    let failed = |err| Failure::stop(io_failure(partial, err));
+    let mut file = std::fs::File::open(&partial.data).map_err(failed)?;
+    let mut buffer = vec![0; 64 * 1024];
+    loop {
+        let n = file.read(&mut buffer).map_err(failed)?;
+        if n == 0 {
+            return Ok(());
+        }
+        hasher.update(&buffer[..n]);
+        probe.feed(&buffer[..n]);
+    }
 }
 
 /// What the answer's headers say about the body that follows.

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 use super::{FetchError, Pulled, PulledFile};
 use crate::confined::{ArchivePath, OpenError, Root};
-use crate::probe::sniff;
+use crate::probe::{StreamProbe, sniff};
 use crate::state::Validators;
 
 /// The validators of a local file: size and modification time.
@@ -51,6 +51,7 @@ pub fn copy(root: &Root, path: &ArchivePath, dir: &Path) -> Result<Pulled, Fetch
         crate::atomic::temp_in(dir).map_err(|err| write_error(std::io::Error::other(err)))?;
     let mut output = BufWriter::new(temp.as_file());
     let mut hasher = Sha256::new();
+    let mut probe = StreamProbe::new();
     let mut buffer = vec![0; 64 * 1024];
     let mut size = 0u64;
     loop {
@@ -63,6 +64,7 @@ pub fn copy(root: &Root, path: &ArchivePath, dir: &Path) -> Result<Pulled, Fetch
                 .map_err(FetchError::NotAudio)?;
         }
         hasher.update(&buffer[..n]);
+        probe.feed(&buffer[..n]);
         output.write_all(&buffer[..n]).map_err(write_error)?;
         size += n as u64;
     }
@@ -71,9 +73,6 @@ pub fn copy(root: &Root, path: &ArchivePath, dir: &Path) -> Result<Pulled, Fetch
     if size == 0 {
         return Err(FetchError::NotAudio("the file is empty".into()));
     }
-    Ok(Pulled {
-        file: PulledFile::Temp(temp),
-        size,
-        sha256: hex::encode(hasher.finalize()),
-    })
+    let sha256 = hex::encode(hasher.finalize());
+    Ok(Pulled::new(PulledFile::Temp(temp), size, sha256, probe))
 }

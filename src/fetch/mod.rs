@@ -17,6 +17,7 @@ use tempfile::NamedTempFile;
 
 use crate::Error;
 use crate::commit::Commit;
+use crate::probe::StreamProbe;
 use partial::Partial;
 
 /// A recording pulled to disk, not yet published.
@@ -27,6 +28,8 @@ pub struct Pulled {
     pub size: u64,
     /// SHA-256 of those bytes, hex.
     pub sha256: String,
+    /// The probe the bytes went through as they arrived: the file is never read back.
+    probe: Option<StreamProbe>,
 }
 
 /// Where a pulled recording waits to be published.
@@ -39,11 +42,23 @@ pub enum PulledFile {
 }
 
 impl Pulled {
-    /// The file to probe.
-    pub fn path(&self) -> &Path {
-        match &self.file {
-            PulledFile::Temp(temp) => temp.path(),
-            PulledFile::Partial(partial) => &partial.data,
+    /// A file of `size` bytes hashing to `sha256`, which went through `probe`.
+    pub fn new(file: PulledFile, size: u64, sha256: String, probe: StreamProbe) -> Self {
+        Self {
+            file,
+            size,
+            sha256,
+            probe: Some(probe),
+        }
+    }
+
+    /// What the probe the bytes went through found (waits for it to finish reading them).
+    pub fn probe(&mut self) -> Result<crate::probe::Probe, crate::probe::ProbeError> {
+        match self.probe.take() {
+            Some(probe) => probe.finish(),
+            None => Err(crate::probe::ProbeError::Read(
+                "the recording was probed already".into(),
+            )),
         }
     }
 

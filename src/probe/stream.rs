@@ -47,6 +47,14 @@ pub struct StreamProbe {
     spawn_error: Option<String>,
 }
 
+impl std::fmt::Debug for StreamProbe {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StreamProbe")
+            .field("fed", &self.fed)
+            .finish_non_exhaustive()
+    }
+}
+
 impl StreamProbe {
     /// Starts a probe thread waiting for bytes.
     pub fn new() -> Self {
