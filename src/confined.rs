@@ -243,6 +243,16 @@ impl Root {
         Ok((file, metadata))
     }
 
+    /// Whether the folder `relative` is where it seems to be: inside the archive with no
+    /// symlink on the way. Files are deleted only in such folders; through a symlinked folder
+    /// a delete would reach files outside the archive.
+    pub fn is_real_dir(&self, relative: &Path) -> bool {
+        self.path
+            .join(relative)
+            .canonicalize()
+            .is_ok_and(|real| real == self.real.join(relative))
+    }
+
     /// The metadata of a regular file inside the archive.
     pub fn metadata(&self, relative: &ArchivePath) -> Result<Metadata, OpenError> {
         self.open(relative).map(|(_, metadata)| metadata)
