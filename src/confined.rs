@@ -302,6 +302,23 @@ pub fn read(root: &Path, relative: &ArchivePath, limit: u64) -> Result<Vec<u8>, 
     root.read(relative, limit)
 }
 
+/// Reads a file the tool keeps for itself (a manifest or record under `.archive/`) of at most
+/// `limit` bytes: never through a symlink, never a FIFO or a device, which could block or
+/// never end.
+pub fn read_own(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    let file = open_no_follow(path)?;
+    let metadata = file.metadata()?;
+    if !metadata.is_file() || metadata.len() > limit {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("not a regular file of at most {limit} bytes"),
+        ));
+    }
+    let mut bytes = Vec::new();
+    file.take(limit).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 #[cfg(unix)]
 fn open_no_follow(path: &Path) -> std::io::Result<File> {
     use std::os::unix::fs::OpenOptionsExt;

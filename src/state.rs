@@ -6,7 +6,6 @@
 //! The state is not part of the catalog and is not committed.
 
 use std::collections::HashMap;
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -157,13 +156,10 @@ const MAX_RECORD: u64 = 1024 * 1024;
 
 /// Reads one record; its media file must be in its feed's folder of `media/`.
 fn read_record(path: &Path, feed: &FeedId) -> Result<Record, Error> {
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|file| std::io::Read::take(file, MAX_RECORD).read_to_end(&mut bytes))
-        .map_err(|source| Error::Read {
-            path: path.to_owned(),
-            source,
-        })?;
+    let bytes = crate::confined::read_own(path, MAX_RECORD).map_err(|source| Error::Read {
+        path: path.to_owned(),
+        source,
+    })?;
     let corrupt = |source| Error::CorruptState {
         path: path.to_owned(),
         source,
