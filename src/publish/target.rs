@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 use super::PublishError;
 use crate::catalog::SourceText;
+use crate::confined::{ArchivePath, OpenError};
 
 /// The archive's settings file, relative to its root.
 pub const SETTINGS_FILE: &str = "archive.toml";
@@ -58,16 +59,15 @@ impl PublishSettings {
 
 /// Reads `[publish]` of `archive.toml` (all defaults when the file does not exist).
 pub fn settings(root: &Path) -> Result<PublishSettings, PublishError> {
-    let text = match std::fs::read_to_string(root.join(SETTINGS_FILE)) {
-        Ok(text) => text,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            return Ok(PublishSettings::default());
-        }
-        Err(err) => {
-            return Err(PublishError::Settings(format!(
-                "failed to read `{SETTINGS_FILE}`: {err}"
-            )));
-        }
+    let failed =
+        |why: String| PublishError::Settings(format!("failed to read `{SETTINGS_FILE}`: {why}"));
+    // Through the archive's root: a symlink out of the archive is never read, nor quoted in
+    // an error message.
+    let file = ArchivePath::parse(SETTINGS_FILE).map_err(|err| failed(err.to_string()))?;
+    let text = match crate::confined::read(root, &file, 1024 * 1024) {
+        Ok(bytes) => String::from_utf8(bytes).map_err(|err| failed(err.to_string()))?,
+        Err(OpenError::Missing(_)) => return Ok(PublishSettings::default()),
+        Err(err) => return Err(failed(err.to_string())),
     };
     let file: SettingsFile = toml::from_str(&text).map_err(|err| {
         let source = SourceText::new(SETTINGS_FILE, text.clone());
