@@ -18,3 +18,4 @@ mod speaker;
 mod support;
 mod sync_http;
 mod sync_local;
+mod trust;
