@@ -52,7 +52,11 @@ fn a_206_without_etag_after_a_change_is_spliced() {
         Reply::file(new.clone()).etag(None).ignore_if_range(),
     ]);
     assert_eq!(ranges[1].as_deref(), Some("bytes=5000-"));
-    assert_eq!(ranges[2], None, "restarted from zero");
+    assert_eq!(
+        ranges.get(2),
+        Some(&None),
+        "restarted from zero: {ranges:?}"
+    );
     assert_eq!(published, new);
 }
 
@@ -72,7 +76,11 @@ fn a_206_with_a_weak_etag_is_spliced() {
             .ignore_if_range(),
     ]);
     assert_eq!(ranges[1].as_deref(), Some("bytes=5000-"));
-    assert_eq!(ranges[2], None, "restarted from zero");
+    assert_eq!(
+        ranges.get(2),
+        Some(&None),
+        "restarted from zero: {ranges:?}"
+    );
     assert_eq!(published, new);
 }
 
@@ -93,7 +101,11 @@ fn a_206_with_the_same_last_modified_but_an_unproven_total_is_spliced() {
             .ignore_if_range(),
     ]);
     assert_eq!(ranges[1], Some(format!("bytes={}-", old.len())));
-    assert_eq!(ranges[2], None, "restarted from zero");
+    assert_eq!(
+        ranges.get(2),
+        Some(&None),
+        "restarted from zero: {ranges:?}"
+    );
     assert_eq!(published, new);
 }
 

@@ -131,29 +131,37 @@ fn answers(host: &str, path: &str, within: Duration) -> Option<u16> {
     std::str::from_utf8(&head[9..12]).ok()?.parse().ok()
 }
 
-/// Whether the server closed this connection (end of stream or reset), without waiting.
+/// Whether the server closed this connection (end of stream or reset), without waiting; an
+/// answer already sent is read and dropped.
 fn closed(stream: &mut TcpStream) -> bool {
-    let mut byte = [0; 1];
+    let mut buffer = [0; 64 * 1024];
     stream.set_nonblocking(true).unwrap();
-    match stream.read(&mut byte) {
-        Ok(0) => true,
-        Ok(_) => false,
-        Err(err) => err.kind() != std::io::ErrorKind::WouldBlock,
+    loop {
+        match stream.read(&mut buffer) {
+            Ok(0) => return true,
+            Ok(_) => {}
+            Err(err) => return err.kind() != std::io::ErrorKind::WouldBlock,
+        }
     }
 }
 
 /// Finding 6: 200 connections that sent half a request line stayed open for ever. They are
-/// closed after the header-read timeout (10 s), and the server answers others meanwhile.
+/// closed after the header-read timeout (10 s), as are connections that send nothing and
+/// kept-alive ones that send no next request; the server answers others meanwhile.
 #[test]
 fn slowloris_connections_stay_open() {
     let dir = synced_example();
     let server = Serving::start(dir.path(), &["-q"]);
+    let kinds: [&[u8]; 3] = [
+        b"GET /feeds/ HTTP/1.1\r\nHost: a",
+        b"",
+        b"GET /feeds/ HTTP/1.1\r\nHost: a\r\n\r\n",
+    ];
     let mut idle: Vec<TcpStream> = (0..200)
-        .map(|_| {
+        .map(|n| {
             let mut stream = TcpStream::connect(&server.host).unwrap();
-            stream
-                .write_all(b"GET /feeds/ HTTP/1.1\r\nHost: a")
-                .unwrap();
+            let sent = if n < 160 { kinds[0] } else { kinds[n % 2 + 1] };
+            stream.write_all(sent).unwrap();
             stream
         })
         .collect();
@@ -214,6 +222,28 @@ fn accept_spins_when_out_of_file_descriptors() {
         status = answers(&server.host, FEED, Duration::from_secs(2));
     }
     assert_eq!(status, Some(200));
+}
+
+/// Request paths that try to leave the served folders in other spellings: encoded twice, an
+/// overlong UTF-8 dot, fullwidth dots, a NUL, an encoded slash into a hidden folder.
+#[test]
+fn encoded_ways_out_of_the_served_folders_are_404() {
+    let dir = synced_example();
+    let server = Serving::start(dir.path(), &["-q"]);
+    for path in [
+        "/media/%252e%252e/%252e%252e/feeds/speakers.toml",
+        "/media/%c0%ae%c0%ae/%c0%ae%c0%ae/etc/passwd",
+        "/media/%EF%BC%8E%EF%BC%8E/feeds/speakers.toml",
+        "/feeds/iran-protests-anniversary.xml%00.toml",
+        "/feeds%2f..%2f.archive%2foutputs.json",
+        "/media/..;/feeds/speakers.toml",
+        "/feeds/speakers.toml",
+        "/archive.toml",
+        "/recordings/2020-11-10-hasti-hesami.flac",
+    ] {
+        let answer = request(&server.host, "GET", path, &[]);
+        assert_eq!(answer.status, 404, "{path}");
+    }
 }
 
 /// Finding 9: a `405` had no `Allow` header; `bytes=0-99999999999999999999` got a `416`.
