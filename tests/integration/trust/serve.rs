@@ -134,7 +134,7 @@ fn answers(host: &str, path: &str, within: Duration) -> Option<u16> {
 /// Whether the server closed this connection (end of stream or reset), without waiting; an
 /// answer already sent is read and dropped.
 fn closed(stream: &mut TcpStream) -> bool {
-    let mut buffer = [0; 64 * 1024];
+    let mut buffer = [0; 8 * 1024];
     stream.set_nonblocking(true).unwrap();
     loop {
         match stream.read(&mut buffer) {
