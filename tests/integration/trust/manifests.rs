@@ -95,8 +95,9 @@ fn bounded(root: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
         .assert()
 }
 
-/// Hole: a FIFO in place of the output manifest, a sync record or a catalog file made every
-/// command hang, blocked opening it. A FIFO named as a recording or an image is refused.
+/// Hole: a FIFO in place of the output manifest, the journal, the lock, a sync record or a
+/// catalog file made every command hang, blocked opening it; a symlink as the lock created
+/// the file it named. A FIFO named as a recording or an image is refused.
 #[test]
 fn a_fifo_under_the_archive_hangs_every_command() {
     let nest = Nest::new();
@@ -109,6 +110,19 @@ fn a_fifo_under_the_archive_hangs_every_command() {
             .unwrap()
             .is_file()
     );
+    for own in [".archive/journal.json", ".archive/lock"] {
+        mkfifo(&root.join(own));
+        bounded(&root, &["build"])
+            .code(1)
+            .stderr(predicate::str::contains(own));
+        std::fs::remove_file(root.join(own)).unwrap();
+    }
+    // The lock is not taken through a symlink either: it would create the file it names.
+    let planted = nest.outer.path().join("created-by-the-lock");
+    std::os::unix::fs::symlink(&planted, root.join(".archive/lock")).unwrap();
+    bounded(&root, &["build"]).code(1);
+    assert!(!planted.exists());
+    std::fs::remove_file(root.join(".archive/lock")).unwrap();
 
     mkfifo(&root.join(".archive/state/talks/a.json"));
     bounded(&root, &["build"])
