@@ -15,7 +15,7 @@ use crate::confined::Root;
 use crate::lock::ArchiveLock;
 use crate::net::{Net, Policy};
 use crate::outputs::Outputs;
-use crate::state::{Records, State};
+use crate::state::{Corrupt, Records, State};
 use crate::{Error, leftovers};
 
 /// How a command opens the archive.
@@ -47,8 +47,9 @@ pub struct Archive {
     pub completed_edit: Vec<PathBuf>,
     /// Leftovers of killed runs removed on opening.
     pub removed_leftovers: Vec<PathBuf>,
-    /// What opening found wrong but could work around (a corrupt sync record).
-    pub warnings: Vec<String>,
+    /// Sync records that do not parse (torn by a power loss, say). `sync` pulls their
+    /// episodes again; a build refuses until it has.
+    pub corrupt: Vec<Corrupt>,
 }
 
 /// An archive whose lock is taken and whose catalog is read, not yet parsed: enough to tell
@@ -132,7 +133,7 @@ impl Opening {
             Vec::new()
         };
         let state = State::new(&root);
-        let (records, warnings) = state.load_all(&catalog)?;
+        let (records, corrupt) = state.load_all(&catalog)?;
         Ok(Archive {
             root: self.root,
             _lock: self.lock,
@@ -145,7 +146,7 @@ impl Opening {
             runtime: OnceLock::new(),
             completed_edit: self.completed_edit,
             removed_leftovers,
-            warnings,
+            corrupt,
         })
     }
 }

@@ -243,6 +243,16 @@ impl Root {
         Ok((file, metadata))
     }
 
+    /// Whether the folder `relative` is where it seems to be: inside the archive with no
+    /// symlink on the way. Files are deleted only in such folders; through a symlinked folder
+    /// a delete would reach files outside the archive.
+    pub fn is_real_dir(&self, relative: &Path) -> bool {
+        self.path
+            .join(relative)
+            .canonicalize()
+            .is_ok_and(|real| real == self.real.join(relative))
+    }
+
     /// The metadata of a regular file inside the archive.
     pub fn metadata(&self, relative: &ArchivePath) -> Result<Metadata, OpenError> {
         self.open(relative).map(|(_, metadata)| metadata)
@@ -290,6 +300,23 @@ pub fn read(root: &Path, relative: &ArchivePath, limit: u64) -> Result<Vec<u8>, 
         source,
     })?;
     root.read(relative, limit)
+}
+
+/// Reads a file the tool keeps for itself (a manifest or record under `.archive/`) of at most
+/// `limit` bytes: never through a symlink, never a FIFO or a device, which could block or
+/// never end.
+pub fn read_own(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    let file = open_no_follow(path)?;
+    let metadata = file.metadata()?;
+    if !metadata.is_file() || metadata.len() > limit {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("not a regular file of at most {limit} bytes"),
+        ));
+    }
+    let mut bytes = Vec::new();
+    file.take(limit).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 #[cfg(unix)]

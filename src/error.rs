@@ -40,6 +40,9 @@ pub enum Error {
         path: PathBuf,
         cause: serde_json::Error,
     },
+    /// Sync records that do not parse, which a build would drop from the feeds.
+    #[error("{}; run `archive sync` to pull {} again (nothing was written)", .0.join("; "), if .0.len() == 1 { "that episode" } else { "those episodes" })]
+    CorruptRecords(Vec<String>),
     /// The async runtime for downloads could not start.
     #[error("failed to start the async runtime")]
     Runtime(#[source] std::io::Error),

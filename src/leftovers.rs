@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::atomic::TEMP_PREFIX;
 use crate::catalog::Catalog;
+use crate::confined::Root;
 use crate::fetch::partial::PARTIAL_DIR;
 use crate::media::MEDIA_DIR;
 use crate::publish::MANIFEST_DIR;
@@ -15,12 +16,20 @@ use crate::state::STATE_DIR;
 /// Removes leftovers and returns the paths removed.
 pub fn sweep(root: &Path, catalog: &Catalog) -> Vec<PathBuf> {
     let mut removed = Vec::new();
+    let Ok(archive) = Root::new(root) else {
+        return removed;
+    };
+    // A symlinked folder is never swept: it could lead to files outside the archive.
+    let real = |dir: &PathBuf| {
+        dir.strip_prefix(root)
+            .is_ok_and(|relative| archive.is_real_dir(relative))
+    };
     let mut dirs = vec![root.join(".archive")];
     for parent in ["feeds", MEDIA_DIR, STATE_DIR, PARTIAL_DIR, MANIFEST_DIR] {
         dirs.push(root.join(parent));
         dirs.extend(subdirectories(&root.join(parent)));
     }
-    for dir in &dirs {
+    for dir in dirs.iter().filter(|dir| real(dir)) {
         for path in files(dir) {
             let is_temp = path
                 .file_name()
@@ -39,12 +48,15 @@ pub fn sweep(root: &Path, catalog: &Catalog) -> Vec<PathBuf> {
                 .map(|episode| (feed.id.to_string(), episode.id.to_string()))
         })
         .collect();
-    for dir in subdirectories(&root.join(PARTIAL_DIR)) {
+    for dir in subdirectories(&root.join(PARTIAL_DIR))
+        .iter()
+        .filter(|dir| real(dir))
+    {
         let feed = dir
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        for path in files(&dir) {
+        for path in files(dir) {
             let episode = path
                 .file_stem()
                 .map(|n| n.to_string_lossy().into_owned())

@@ -27,12 +27,16 @@ pub fn acquire(root: &Path, wait: bool, waiting: impl FnOnce(&Path)) -> Result<A
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(io_error)?;
     }
-    let file = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(io_error)?;
+    let mut options = File::options();
+    options.create(true).truncate(false).write(true);
+    // Never through a symlink (which could create a file outside the archive), and never
+    // blocking on a FIFO planted there.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(
+        &mut options,
+        libc::O_NOFOLLOW | libc::O_NONBLOCK,
+    );
+    let file = options.open(&path).map_err(io_error)?;
     match file.try_lock() {
         Ok(()) => {}
         Err(TryLockError::WouldBlock) if !wait => return Err(Error::Locked(shown(root))),

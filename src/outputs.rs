@@ -23,6 +23,17 @@ pub const OUTPUTS_FILE: &str = ".archive/outputs.json";
 /// again.
 pub const VERSION: &str = concat!("speech-archive ", env!("CARGO_PKG_VERSION"));
 
+/// Largest manifest read (10,000 episodes take a few megabytes).
+const MAX_MANIFEST: u64 = 256 * 1024 * 1024;
+
+/// Whether a build could have written `path`: a feed or page under `feeds/`, or a file under
+/// `media/`. A manifest that lists anything else (a catalog file, `archive.toml`, a source
+/// recording) was edited by hand, and is not trusted to say what gets published.
+fn publishable(path: &ArchivePath) -> bool {
+    path.is_under(crate::media::MEDIA_DIR)
+        || (path.is_under("feeds") && matches!(path.extension().as_deref(), Some("xml" | "html")))
+}
+
 /// What an output is, which decides when `publish` uploads it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -64,11 +75,13 @@ pub struct Outputs {
 
 impl Outputs {
     /// The manifest of the archive at `root`, or an empty one if there is none yet (or it
-    /// cannot be read: then everything is built again, which is safe).
+    /// cannot be read, or lists a file no build writes: then everything is built again, which
+    /// is safe).
     pub fn load(root: &Path) -> Self {
-        std::fs::read(root.join(OUTPUTS_FILE))
+        crate::confined::read_own(&root.join(OUTPUTS_FILE), MAX_MANIFEST)
             .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .and_then(|bytes| serde_json::from_slice::<Self>(&bytes).ok())
+            .filter(|outputs| outputs.files.keys().all(publishable))
             .unwrap_or_default()
     }
 

@@ -6,7 +6,6 @@
 //! The state is not part of the catalog and is not committed.
 
 use std::collections::HashMap;
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -19,6 +18,15 @@ use crate::probe::Probe;
 
 /// The sync records of every feed, by feed and episode.
 pub type Records = HashMap<FeedId, HashMap<EpisodeId, Record>>;
+
+/// A sync record that does not parse or names a file it may not.
+#[derive(Debug, Clone)]
+pub struct Corrupt {
+    pub feed: FeedId,
+    pub episode: EpisodeId,
+    /// What is wrong, naming the record's file.
+    pub problem: String,
+}
 
 /// The hidden directory of the archive that holds the sync state.
 pub const STATE_DIR: &str = ".archive/state";
@@ -71,27 +79,26 @@ impl State {
         self.dir.join(feed.as_str()).join(format!("{episode}.json"))
     }
 
-    /// The records of every feed of `catalog`, and a warning for each record that is torn or
-    /// corrupt (after a power loss, say): its episode counts as never synced, so the next sync
-    /// pulls it again.
-    pub fn load_all(&self, catalog: &Catalog) -> Result<(Records, Vec<String>), Error> {
+    /// The records of every feed of `catalog`, and each record that is torn or corrupt (after
+    /// a power loss, say): its episode counts as never synced, so a sync pulls it again.
+    pub fn load_all(&self, catalog: &Catalog) -> Result<(Records, Vec<Corrupt>), Error> {
         let mut records = Records::new();
-        let mut warnings = Vec::new();
+        let mut corrupt = Vec::new();
         for feed in &catalog.feeds {
-            let (found, mut problems) = self.load_feed(&feed.id)?;
+            let (found, mut torn) = self.load_feed(&feed.id)?;
             records.insert(feed.id.clone(), found);
-            warnings.append(&mut problems);
+            corrupt.append(&mut torn);
         }
-        Ok((records, warnings))
+        Ok((records, corrupt))
     }
 
-    /// Every readable record of `feed`, by episode id, and a warning per corrupt one. Records
-    /// of episodes no longer in the catalog are returned too; callers look up the episodes they
+    /// Every readable record of `feed`, by episode id, and the corrupt ones. Records of
+    /// episodes no longer in the catalog are returned too; callers look up the episodes they
     /// know.
     pub fn load_feed(
         &self,
         feed: &FeedId,
-    ) -> Result<(HashMap<EpisodeId, Record>, Vec<String>), Error> {
+    ) -> Result<(HashMap<EpisodeId, Record>, Vec<Corrupt>), Error> {
         let dir = self.dir.join(feed.as_str());
         let entries = match std::fs::read_dir(&dir) {
             Ok(entries) => entries,
@@ -117,22 +124,24 @@ impl State {
         // Thousands of small files: read and parsed on every core.
         let read = crate::parallel::map(&files, |(_, path)| match read_record(path, feed) {
             Ok(record) => Ok(Ok(record)),
-            Err(corrupt @ Error::CorruptState { .. }) => {
-                Ok(Err(format!("{corrupt}; its episode will be pulled again")))
-            }
+            Err(corrupt @ Error::CorruptState { .. }) => Ok(Err(corrupt.to_string())),
             Err(other) => Err(other),
         })?;
         let mut records = HashMap::new();
-        let mut warnings = Vec::new();
+        let mut corrupt = Vec::new();
         for ((id, _), record) in files.into_iter().zip(read) {
             match record {
                 Ok(record) => {
                     records.insert(id, record);
                 }
-                Err(warning) => warnings.push(warning),
+                Err(problem) => corrupt.push(Corrupt {
+                    feed: feed.clone(),
+                    episode: id,
+                    problem,
+                }),
             }
         }
-        Ok((records, warnings))
+        Ok((records, corrupt))
     }
 
     /// Every record file on disk with its size and modification time, sorted: what tells a
@@ -192,13 +201,10 @@ const MAX_RECORD: u64 = 1024 * 1024;
 
 /// Reads one record; its media file must be in its feed's folder of `media/`.
 fn read_record(path: &Path, feed: &FeedId) -> Result<Record, Error> {
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|file| std::io::Read::take(file, MAX_RECORD).read_to_end(&mut bytes))
-        .map_err(|source| Error::Read {
-            path: path.to_owned(),
-            source,
-        })?;
+    let bytes = crate::confined::read_own(path, MAX_RECORD).map_err(|source| Error::Read {
+        path: path.to_owned(),
+        source,
+    })?;
     let corrupt = |cause| Error::CorruptState {
         path: path.to_owned(),
         cause,

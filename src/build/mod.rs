@@ -60,6 +60,22 @@ pub fn build(archive: &mut Archive, only: Option<&FeedId>) -> Result<Report, Err
     if let Some(id) = only {
         archive.select(Some(id))?;
     }
+    // A record that does not parse makes its episode look unsynced: building now would drop it
+    // from the feed. A sync pulls it again first.
+    let unrepaired: Vec<String> = archive
+        .corrupt
+        .iter()
+        .filter(|c| {
+            archive
+                .records()
+                .get(&c.feed)
+                .is_none_or(|r| !r.contains_key(&c.episode))
+        })
+        .map(|c| c.problem.clone())
+        .collect();
+    if !unrepaired.is_empty() {
+        return Err(Error::CorruptRecords(unrepaired));
+    }
     let started = std::time::Instant::now();
     let (outputs, report) = plan_and_write(archive, only)?;
     tracing::debug!("built in {:?}", started.elapsed());

@@ -40,6 +40,11 @@ pub fn delete_stale(
         if !generated || source || outputs.files.contains_key(&path) || !in_scope(&path) {
             continue;
         }
+        let folder = path.parent().map(|dir| dir.as_path().to_owned());
+        if !root.is_real_dir(&folder.unwrap_or_default()) {
+            tracing::warn!("left `{path}` alone: its folder is a symlink");
+            continue;
+        }
         match std::fs::remove_file(root.join(&path)) {
             Ok(()) => deleted.push(path),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}

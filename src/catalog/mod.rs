@@ -24,6 +24,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::confined::{ArchivePath, OpenError};
+
 pub use check::parse_source;
 pub use diagnostic::{Diagnostic, SourceText};
 pub use feed_file::{derived_guid, with_trailing_slash};
@@ -167,14 +169,24 @@ fn read(root: &Path, path: &Path) -> Result<SourceText, Error> {
     })
 }
 
+/// Largest catalog file read (a feed of 10,000 episodes takes a few megabytes).
+const MAX_CATALOG_FILE: u64 = 64 * 1024 * 1024;
+
+/// Reads a catalog file through the archive's root: one that is a symlink out of the archive,
+/// a FIFO or larger than [`MAX_CATALOG_FILE`] is refused, never read or quoted in an error.
 fn read_optional(root: &Path, path: &Path) -> Result<Option<SourceText>, Error> {
-    match std::fs::read_to_string(root.join(path)) {
-        Ok(text) => Ok(Some(SourceText::new(path, text))),
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(Error::Read {
-            path: path.to_owned(),
-            source,
-        }),
+    let unreadable = |source| Error::Read {
+        path: path.to_owned(),
+        source,
+    };
+    let relative = ArchivePath::parse(&path.to_string_lossy())
+        .map_err(|err| unreadable(std::io::Error::other(err)))?;
+    match crate::confined::read(root, &relative, MAX_CATALOG_FILE) {
+        Ok(bytes) => String::from_utf8(bytes)
+            .map(|text| Some(SourceText::new(path, text)))
+            .map_err(|err| unreadable(std::io::Error::new(std::io::ErrorKind::InvalidData, err))),
+        Err(OpenError::Missing(_)) => Ok(None),
+        Err(err) => Err(Error::Confined(err)),
     }
 }
 

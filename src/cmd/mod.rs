@@ -51,9 +51,6 @@ fn load(opening: Opening) -> Result<Archive> {
             files.join(", ")
         );
     }
-    for warning in &archive.warnings {
-        eprintln!("archive: warning: {warning}");
-    }
     for path in &archive.removed_leftovers {
         tracing::info!("removed leftover `{}`", path.display());
     }

@@ -15,6 +15,12 @@ pub fn run(root: &Path, options: &SyncOptions, wait: bool, quiet: bool) -> Resul
     let started = Instant::now();
     let mut archive = super::load(super::open_writing(root, wait)?)?;
     archive.allow_private(options.allow_private);
+    for corrupt in &archive.corrupt {
+        eprintln!(
+            "archive: warning: {}; episode `{}/{}` will be pulled again",
+            corrupt.problem, corrupt.feed, corrupt.episode
+        );
+    }
     let episodes = archive
         .select(options.feed.as_ref())?
         .iter()

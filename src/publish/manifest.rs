@@ -12,6 +12,9 @@ use crate::{Error, atomic};
 /// Where manifests live, relative to the archive root.
 pub const MANIFEST_DIR: &str = ".archive/publish";
 
+/// Largest manifest read.
+const MAX_MANIFEST: u64 = 256 * 1024 * 1024;
+
 /// One uploaded object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Uploaded {
@@ -33,7 +36,7 @@ impl Manifest {
     /// unreadable: then everything mutable is uploaded again, which is safe).
     pub fn load(root: &Path, name: &str) -> Self {
         let path = root.join(MANIFEST_DIR).join(name);
-        let mut manifest: Self = std::fs::read(&path)
+        let mut manifest: Self = crate::confined::read_own(&path, MAX_MANIFEST)
             .ok()
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
             .unwrap_or_default();
@@ -48,7 +51,7 @@ impl Manifest {
         };
         entries
             .flatten()
-            .filter_map(|entry| std::fs::read(entry.path()).ok())
+            .filter_map(|entry| crate::confined::read_own(&entry.path(), MAX_MANIFEST).ok())
             .filter_map(|bytes| serde_json::from_slice::<Self>(&bytes).ok())
             .flat_map(|manifest| manifest.objects.into_keys())
             .collect()

@@ -112,7 +112,7 @@ pub fn publish(
         .clone()
         .or_else(|| settings.to.clone())
         .ok_or(PublishError::NoDestination)?;
-    let target = target::open(&to, &settings)?;
+    let target = target::open(&to, &settings, options.dry_run)?;
     let grace = settings.grace()?;
     let runtime = archive
         .runtime()

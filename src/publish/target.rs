@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 use super::PublishError;
 use crate::catalog::SourceText;
+use crate::confined::{ArchivePath, OpenError};
 
 /// The archive's settings file, relative to its root.
 pub const SETTINGS_FILE: &str = "archive.toml";
@@ -58,16 +59,15 @@ impl PublishSettings {
 
 /// Reads `[publish]` of `archive.toml` (all defaults when the file does not exist).
 pub fn settings(root: &Path) -> Result<PublishSettings, PublishError> {
-    let text = match std::fs::read_to_string(root.join(SETTINGS_FILE)) {
-        Ok(text) => text,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            return Ok(PublishSettings::default());
-        }
-        Err(err) => {
-            return Err(PublishError::Settings(format!(
-                "failed to read `{SETTINGS_FILE}`: {err}"
-            )));
-        }
+    let failed =
+        |why: String| PublishError::Settings(format!("failed to read `{SETTINGS_FILE}`: {why}"));
+    // Through the archive's root: a symlink out of the archive is never read, nor quoted in
+    // an error message.
+    let file = ArchivePath::parse(SETTINGS_FILE).map_err(|err| failed(err.to_string()))?;
+    let text = match crate::confined::read(root, &file, 1024 * 1024) {
+        Ok(bytes) => String::from_utf8(bytes).map_err(|err| failed(err.to_string()))?,
+        Err(OpenError::Missing(_)) => return Ok(PublishSettings::default()),
+        Err(err) => return Err(failed(err.to_string())),
     };
     let file: SettingsFile = toml::from_str(&text).map_err(|err| {
         let source = SourceText::new(SETTINGS_FILE, text.clone());
@@ -176,8 +176,9 @@ fn redact(text: &str, secrets: &[String]) -> String {
     text
 }
 
-/// Opens the destination `to` with `settings`.
-pub fn open(to: &str, settings: &PublishSettings) -> Result<Target, PublishError> {
+/// Opens the destination `to` with `settings`. Unless `dry_run`, the staging files a killed
+/// upload to a folder left are removed.
+pub fn open(to: &str, settings: &PublishSettings, dry_run: bool) -> Result<Target, PublishError> {
     let mut secrets = userinfo(to);
     secrets.extend(
         settings
@@ -223,8 +224,8 @@ pub fn open(to: &str, settings: &PublishSettings) -> Result<Target, PublishError
         "file" => {
             let folder = url.to_file_path().map_err(|()| bad("not a local path"))?;
             std::fs::create_dir_all(&folder).map_err(|err| bad(&err.to_string()))?;
-            for leftover in staging_leftovers(&folder) {
-                tracing::info!("removed `{}`, left by a killed publish", leftover.display());
+            if !dry_run {
+                sweep_staging(&folder);
             }
             Arc::new(
                 LocalFileSystem::new_with_prefix(&folder).map_err(|err| bad(&err.to_string()))?,
@@ -236,7 +237,8 @@ pub fn open(to: &str, settings: &PublishSettings) -> Result<Target, PublishError
         "file" => (store, Key::default()),
         _ => (store, prefix),
     };
-    let manifest_name: String = to
+    // Named after the destination as shown: credentials never go into a file name.
+    let manifest_name: String = shown
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .collect();
@@ -248,6 +250,16 @@ pub fn open(to: &str, settings: &PublishSettings) -> Result<Target, PublishError
         secrets,
         manifest_name: format!("{}.json", manifest_name.trim_matches('-')),
     })
+}
+
+/// Removes the staging files a killed upload left in `folder`, only in `feeds/` and `media/`
+/// where publish writes: the other files of a web root are not ours to remove.
+fn sweep_staging(folder: &Path) {
+    for dir in ["feeds", crate::media::MEDIA_DIR] {
+        for leftover in staging_leftovers(&folder.join(dir)) {
+            tracing::info!("removed `{}`, left by a killed publish", leftover.display());
+        }
+    }
 }
 
 /// Removes the files a killed upload to a folder left: `object_store` writes each object to

@@ -22,7 +22,10 @@ pub fn host(value: &str) -> Option<&str> {
         && value
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
-        && value.parse::<hyper::http::uri::Authority>().is_ok();
+        && value.parse::<hyper::http::uri::Authority>().is_ok()
+        // A URL can be made of it: a host that is not empty, a port that fits in 16 bits.
+        && url::Url::parse(&format!("http://{value}/"))
+            .is_ok_and(|url| url.host_str().is_some_and(|host| !host.is_empty()));
     valid.then_some(value)
 }
 
@@ -79,6 +82,9 @@ mod tests {
             "host?x",
             "host#x",
             "ex%41mple.org",
+            "[]",
+            ":80",
+            "1.2.3.4:99999",
         ] {
             assert_eq!(host(bad), None, "{bad}");
         }

@@ -89,7 +89,7 @@ pub(super) fn apply(root: &Path, journal: &Journal, disk: &dyn Disk) -> Result<(
 /// returns the files it put in place. Call it under the archive lock, before anything
 /// removes leftover temp files.
 pub fn roll_forward(root: &Path) -> Result<Vec<PathBuf>, Error> {
-    let bytes = match std::fs::read(root.join(JOURNAL_FILE)) {
+    let bytes = match crate::confined::read_own(&root.join(JOURNAL_FILE), 64 * 1024 * 1024) {
         Ok(bytes) => bytes,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(source) => {

@@ -15,6 +15,8 @@ mod reliability;
 mod serve;
 mod server;
 mod speaker;
+mod stale;
 mod support;
 mod sync_http;
 mod sync_local;
+mod trust;

@@ -49,6 +49,11 @@ impl Serving {
         }
     }
 
+    /// The process id of the server, to read its memory and CPU use from `/proc`.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Stops the server with Ctrl-C; returns its exit status and the rest of its log.
     pub fn stop(mut self) -> (std::process::ExitStatus, String) {
         signal_interrupt(&self.child);
