@@ -127,6 +127,9 @@ impl Opening {
         let catalog = catalog::check(&self.sources, &root)
             .map_err(|diagnostics| Error::Catalog(catalog::CatalogError { diagnostics }))?;
         tracing::debug!("loaded the catalog in {:?}", started.elapsed());
+        if self.lock.is_some() {
+            refuse_linked_outputs(&self.root)?;
+        }
         let removed_leftovers = if self.lock.is_some() {
             leftovers::sweep(&root, &catalog)
         } else {
@@ -267,4 +270,22 @@ pub fn stamp(root: &Path, catalog_digest: &str) -> Result<String, Error> {
     print.add(&catalog_digest);
     print.add(&State::new(root).stamp()?);
     Ok(print.finish_hex())
+}
+
+/// The folders a build writes into must be folders of the archive: through a symlink, a sync
+/// or build would write recordings and assets elsewhere.
+fn refuse_linked_outputs(root: &Root) -> Result<(), Error> {
+    let media = Path::new(crate::media::MEDIA_DIR);
+    let mut folders = vec![media.to_owned(), Path::new("feeds/speakers").to_owned()];
+    if let Ok(entries) = std::fs::read_dir(root.path().join(media)) {
+        folders.extend(entries.flatten().map(|entry| media.join(entry.file_name())));
+    }
+    for folder in folders {
+        let linked = std::fs::symlink_metadata(root.path().join(&folder))
+            .is_ok_and(|meta| meta.file_type().is_symlink());
+        if linked || (root.path().join(&folder).is_dir() && !root.is_real_dir(&folder)) {
+            return Err(Error::LinkedOutput(folder));
+        }
+    }
+    Ok(())
 }

@@ -31,6 +31,9 @@ pub enum Error {
     /// A file named by the catalog, a record or a request is not a file inside the archive.
     #[error(transparent)]
     Confined(#[from] crate::confined::OpenError),
+    /// A folder the build writes into is a symlink.
+    #[error("`{}` is a symlink; the build writes there, so it must be a folder inside the archive (bind-mount a bigger disk instead)", .0.display())]
+    LinkedOutput(PathBuf),
     /// `--feed` names a feed that does not exist.
     #[error("no feed `{id}`: there is no `feeds/{id}.toml`{}", crate::catalog::suggest::did_you_mean(near.as_ref().map(FeedId::as_str)))]
     NoSuchFeed { id: FeedId, near: Option<FeedId> },

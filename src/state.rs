@@ -122,7 +122,7 @@ impl State {
             files.extend(id.map(|id| (id, path)));
         }
         // Thousands of small files: read and parsed on every core.
-        let read = crate::parallel::map(&files, |(_, path)| match read_record(path, feed) {
+        let read = crate::parallel::map(&files, |(id, path)| match read_record(path, feed, id) {
             Ok(record) => Ok(Ok(record)),
             Err(corrupt @ Error::CorruptState { .. }) => Ok(Err(corrupt.to_string())),
             Err(other) => Err(other),
@@ -200,7 +200,7 @@ impl State {
 const MAX_RECORD: u64 = 1024 * 1024;
 
 /// Reads one record; its media file must be in its feed's folder of `media/`.
-fn read_record(path: &Path, feed: &FeedId) -> Result<Record, Error> {
+fn read_record(path: &Path, feed: &FeedId, episode: &EpisodeId) -> Result<Record, Error> {
     let bytes = crate::confined::read_own(path, MAX_RECORD).map_err(|source| Error::Read {
         path: path.to_owned(),
         source,
@@ -210,8 +210,18 @@ fn read_record(path: &Path, feed: &FeedId) -> Result<Record, Error> {
         cause,
     };
     let record: Record = serde_json::from_slice(&bytes).map_err(corrupt)?;
-    if !record.media.is_under(crate::media::feed_dir(feed).as_str()) {
-        let message = format!("its media `{}` is not in `media/{feed}/`", record.media);
+    // Only a name sync gives: `media/<feed>/<episode>-<hash>.<ext>`.
+    let named = record.media.parent() == Some(crate::media::feed_dir(feed))
+        && record
+            .media
+            .file_name()
+            .strip_prefix(episode.as_str())
+            .is_some_and(|rest| rest.starts_with('-') && !rest.contains('%'));
+    if !named {
+        let message = format!(
+            "its media `{}` is not a recording of `{feed}/{episode}`",
+            record.media
+        );
         return Err(corrupt(serde::de::Error::custom(message)));
     }
     Ok(record)

@@ -75,7 +75,7 @@ pub enum PublishError {
     Stale,
     #[error("failed to save the publish manifest: {0}")]
     Manifest(String),
-    #[error("failed to read `{}`: {source}", path.display())]
+    #[error("failed to read `{}`", path.display())]
     Read {
         path: PathBuf,
         #[source]

@@ -189,3 +189,28 @@ fn a_catalog_file_linked_out_of_the_archive_is_shown_in_errors() {
     }
     sync(&root).assert().code(0);
 }
+
+/// A record can only name a recording sync would have made: `media/<feed>/<episode>-…`, not an
+/// encoded `..` that would end up in the enclosure URL, nor another episode's file.
+#[test]
+fn a_record_naming_an_encoded_or_foreign_recording_is_refused() {
+    let nest = Nest::new();
+    let root = nest.root();
+    synced_talks(&root, "Plain.");
+    let record_path = ".archive/state/talks/a.json";
+    let record: Value = serde_json::from_str(&read(&root, record_path)).unwrap();
+    for media in [
+        "media/talks/%2e%2e/a-000000000000.mp3",
+        "media/talks/%2e%2e",
+        "media/talks/b-000000000000.mp3",
+    ] {
+        let mut hostile = record.clone();
+        hostile["media"] = json!(media);
+        write(&root, record_path, &hostile.to_string());
+        archive(&root)
+            .arg("build")
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("is not a recording of `talks/a`"));
+    }
+}

@@ -196,3 +196,28 @@ fn a_symlink_in_the_partial_folder_makes_the_cleanup_delete_files_outside() {
 fn archive_build(root: &std::path::Path) {
     crate::support::archive(root).arg("build").assert().code(0);
 }
+
+/// A `media/` folder (or a feed's folder in it) that is a symlink would have sync and build
+/// write recordings and assets outside the archive: every writing command refuses, by name,
+/// and writes nothing there.
+#[test]
+fn a_symlinked_output_folder_is_refused_before_anything_is_written() {
+    for folder in ["media", "media/talks"] {
+        let nest = Nest::new();
+        let root = nest.root();
+        talks_with_text(&root, "Plain.");
+        let elsewhere = nest.outer.path().join("elsewhere");
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        link(&elsewhere, &root.join(folder));
+        for command in ["sync", "build"] {
+            crate::support::archive(&root)
+                .arg(command)
+                .assert()
+                .code(1)
+                .stderr(predicate::str::contains(format!(
+                    "`{folder}` is a symlink; the build writes there"
+                )));
+        }
+        assert!(files_under(&elsewhere).is_empty(), "{folder}");
+    }
+}
