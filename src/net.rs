@@ -11,7 +11,7 @@
 //! one for the connection (DNS rebinding) cannot get through; IP literals, which are never
 //! resolved, are checked before each request and each redirect.
 
-mod policy;
+pub mod policy;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -143,7 +143,11 @@ pub fn build(
     let rows = paired
         .speeches
         .iter()
-        .map(|speech| row(speech, &event, &mut speakers, &imported, &mut taken))
+        .map(|speech| {
+            let mut row = row(speech, &event, &mut speakers, &imported, &mut taken);
+            flag_internal(&mut row, &options.page);
+            row
+        })
         .collect();
     Ok(Plan {
         event,
@@ -197,6 +201,7 @@ fn row(
         row.status = Status::Imported(id.clone());
         return row;
     }
+
     let Some(speaker) = speakers.find_or_add(&name) else {
         row.status = Status::Review(format!(
             "no id can be spelled from `{name}`: add the speaker with `archive speaker add ID --name …`, then import again"
@@ -329,4 +334,38 @@ mod tests {
         assert_eq!(long.as_str().len(), 48);
         assert_eq!(event_id(date, "!!!").as_str(), "2020-11-10-event");
     }
+}
+
+/// Once in the catalog, a host is trusted by sync: a page must not put one of the local
+/// network there, unless it is the page's own host (the user named it).
+fn flag_internal(row: &mut Row, page: &str) {
+    let (Status::New(_), Some(recording)) = (&row.status, &row.recording) else {
+        return;
+    };
+    let page_host = url::Url::parse(page)
+        .ok()
+        .and_then(|page| page.host_str().map(str::to_owned));
+    if recording.host_str().map(str::to_owned) == page_host {
+        return;
+    }
+    if let Some(why) = internal_host(recording) {
+        row.status = Status::Review(format!(
+            "the recording is on {why}; add it by hand if it is really meant"
+        ));
+    }
+}
+
+/// Why a recording's host is on the local network, if its URL says so by itself: an internal
+/// IP literal or a `localhost` name. (Other names are checked when sync resolves them.)
+fn internal_host(url: &url::Url) -> Option<String> {
+    let ip = match url.host()? {
+        url::Host::Ipv4(ip) => std::net::IpAddr::V4(ip),
+        url::Host::Ipv6(ip) => std::net::IpAddr::V6(ip),
+        url::Host::Domain(name) => {
+            let name = name.trim_end_matches('.').to_ascii_lowercase();
+            return (name == "localhost" || name.ends_with(".localhost"))
+                .then(|| format!("`{name}`, this machine"));
+        }
+    };
+    crate::net::policy::internal(ip).map(|kind| format!("`{ip}`, a {kind} address"))
 }
