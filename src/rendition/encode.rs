@@ -165,7 +165,21 @@ fn bitrate(kbps: u32) -> Bitrate {
     }
 }
 
+/// The version of the LAME source that `mp3lame-sys` bundles and builds, named in
+/// `archive --version`.
+pub const LAME_VERSION: &str = "3.100";
+
 /// The LAME library's version, as it reports it (e.g. `3.100`).
 pub fn lame_version() -> String {
     mp3lame_encoder::mp3lame_version().into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_version_named_in_the_licence_notice_is_the_one_linked() {
+        assert_eq!(lame_version(), LAME_VERSION);
+    }
 }

@@ -34,9 +34,9 @@ pub enum RenditionError {
         at: f64,
         reason: String,
     },
-    /// The header promises more audio than the file holds.
+    /// The header promises more audio than decodes: the file is cut or damaged.
     #[error(
-        "`{}` is truncated: the header claims {claimed:.3} s but only {present:.3} s decode; download it again",
+        "`{}` is truncated or damaged: the header claims {claimed:.3} s but only {present:.3} s decode; download or replace it",
         path.display()
     )]
     Truncated {

@@ -67,7 +67,7 @@ pub struct Limiter {
     lookahead: usize,
     release: f64,
     /// The last `TAPS` input frames, for the interpolator.
-    history: VecDeque<f32>,
+    history: Vec<f32>,
     /// Input frames waiting for their gain.
     delay: VecDeque<f32>,
     /// Monotonic queue of (index, required gain) for the look-ahead minimum.
@@ -96,7 +96,7 @@ impl Limiter {
             ceiling,
             lookahead,
             release: 1.0 - (-1.0 / (f64::from(rate) * RELEASE_SECONDS)).exp(),
-            history: VecDeque::with_capacity(TAPS * channels),
+            history: Vec::with_capacity(TAPS * channels),
             delay: VecDeque::new(),
             minimum: VecDeque::new(),
             held: VecDeque::with_capacity(lookahead),
@@ -143,12 +143,13 @@ impl Limiter {
 
     fn push_frame(&mut self, frame: &[f32], out: &mut Vec<f32>) {
         self.delay.extend(frame);
-        self.history.extend(frame);
+        self.history.extend_from_slice(frame);
         if self.history.len() < TAPS * self.channels {
             return;
         }
         let peak = self.window_peak();
-        self.history.drain(..self.channels);
+        self.history.copy_within(self.channels.., 0);
+        self.history.truncate((TAPS - 1) * self.channels);
         let required = if peak > self.ceiling {
             self.ceiling / peak
         } else {
@@ -160,14 +161,18 @@ impl Limiter {
     /// The true peak around the frame `AHEAD - 1` frames back in the history window.
     fn window_peak(&self) -> f32 {
         let channels = self.channels;
+        let phases = &*PHASES;
         let mut peak = 0.0_f32;
         for channel in 0..channels {
-            let sample = |i: usize| self.history[i * channels + channel];
-            peak = peak.max(sample(AHEAD - 1).abs());
-            for phase in PHASES.iter() {
-                let value: f32 = phase.iter().enumerate().map(|(i, c)| c * sample(i)).sum();
-                peak = peak.max(value.abs());
+            let mut values = [0.0_f32; 3];
+            for (i, frame) in self.history.chunks_exact(channels).enumerate() {
+                let sample = frame[channel];
+                values[0] += phases[0][i] * sample;
+                values[1] += phases[1][i] * sample;
+                values[2] += phases[2][i] * sample;
             }
+            let centre = self.history[(AHEAD - 1) * channels + channel].abs();
+            peak = values.iter().fold(peak.max(centre), |peak, v| peak.max(v.abs()));
         }
         peak
     }

@@ -103,6 +103,13 @@ impl Meter {
         let _ = self.meter.add_frames_f32(samples);
     }
 
+    /// [`Meter::add`] for a sink that may fail.
+    #[allow(clippy::unnecessary_wraps)]
+    pub fn add_checked(&mut self, samples: &[f32]) -> Result<(), RenditionError> {
+        self.add(samples);
+        Ok(())
+    }
+
     /// Integrated loudness so far, LUFS ([`SILENCE_LUFS`] for silence).
     pub fn integrated(&self) -> f64 {
         finite_or(self.meter.loudness_global().ok(), SILENCE_LUFS)

@@ -41,7 +41,7 @@ mod tags;
 
 use serde::{Deserialize, Serialize};
 
-pub use encode::lame_version;
+pub use encode::{LAME_VERSION, lame_version};
 pub use error::RenditionError;
 pub use loudness::{Loudness, measure};
 pub use render::render;
