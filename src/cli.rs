@@ -20,9 +20,8 @@ use crate::sync::SyncOptions;
 /// `archive --version`: the version, and the licence notice of the LAME library linked in.
 const LONG_VERSION: &str = concat!(
     env!("CARGO_PKG_VERSION"),
-    "\n\nMP3 renditions are encoded with LAME ",
-    crate::rendition::LAME_VERSION,
-    " (https://lame.sourceforge.io/), linked statically.\n",
+    // The version is the bundled LAME's; `rendition::LAME_VERSION` is tested against it.
+    "\n\nMP3 renditions are encoded with LAME 3.100 (https://lame.sourceforge.io/), linked statically.\n",
     "LAME is free software under the GNU Library General Public License, version 2 or later;\n",
     "archive's own source is MIT-licensed and published whole, so it can be rebuilt and\n",
     "relinked with a modified LAME (see \"Licences\" in the README)."

@@ -60,6 +60,16 @@ static PHASES: LazyLock<[[f32; TAPS]; 3]> = LazyLock::new(|| {
     phases
 });
 
+/// The most any interpolated value can exceed the largest sample it is made from: the
+/// largest sum of absolute coefficients of a phase. A window whose samples are all under
+/// `ceiling / PHASE_GAIN` cannot reach the ceiling, and its interpolation is skipped.
+static PHASE_GAIN: LazyLock<f32> = LazyLock::new(|| {
+    PHASES
+        .iter()
+        .map(|phase| phase.iter().map(|c| c.abs()).sum::<f32>())
+        .fold(1.0, f32::max)
+});
+
 /// The limiter's state; feed it with [`Limiter::process`], end with [`Limiter::finish`].
 pub struct Limiter {
     channels: usize,
@@ -68,6 +78,10 @@ pub struct Limiter {
     release: f64,
     /// The last `TAPS` input frames, for the interpolator.
     history: Vec<f32>,
+    /// Samples above this may make a peak over the ceiling.
+    quiet_below: f32,
+    /// Frames since the last one with a sample above `quiet_below` (capped at `TAPS`).
+    since_loud: usize,
     /// Input frames waiting for their gain.
     delay: VecDeque<f32>,
     /// Monotonic queue of (index, required gain) for the look-ahead minimum.
@@ -97,6 +111,8 @@ impl Limiter {
             lookahead,
             release: 1.0 - (-1.0 / (f64::from(rate) * RELEASE_SECONDS)).exp(),
             history: Vec::with_capacity(TAPS * channels),
+            quiet_below: ceiling / *PHASE_GAIN,
+            since_loud: TAPS,
             delay: VecDeque::new(),
             minimum: VecDeque::new(),
             held: VecDeque::with_capacity(lookahead),
@@ -144,10 +160,20 @@ impl Limiter {
     fn push_frame(&mut self, frame: &[f32], out: &mut Vec<f32>) {
         self.delay.extend(frame);
         self.history.extend_from_slice(frame);
+        self.since_loud = if frame.iter().any(|s| s.abs() > self.quiet_below) {
+            0
+        } else {
+            (self.since_loud + 1).min(TAPS)
+        };
         if self.history.len() < TAPS * self.channels {
             return;
         }
-        let peak = self.window_peak();
+        // A window of quiet samples cannot interpolate to a peak over the ceiling.
+        let peak = if self.since_loud >= TAPS {
+            0.0
+        } else {
+            self.window_peak()
+        };
         self.history.copy_within(self.channels.., 0);
         self.history.truncate((TAPS - 1) * self.channels);
         let required = if peak > self.ceiling {
