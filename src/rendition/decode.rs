@@ -11,6 +11,7 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
+use symphonia::core::audio::Channels;
 use symphonia::core::codecs::audio::{AudioDecoder, AudioDecoderOptions};
 use symphonia::core::codecs::registry::CodecRegistry;
 use symphonia::core::errors::Error as SymphoniaError;
@@ -38,7 +39,7 @@ static CODECS: LazyLock<CodecRegistry> = LazyLock::new(|| {
 pub struct Decoder {
     path: PathBuf,
     reader: Box<dyn FormatReader>,
-    decoder: Box<dyn AudioDecoder>,
+    codec: Box<dyn AudioDecoder>,
     track_id: u32,
     rate: u32,
     channels: usize,
@@ -95,7 +96,7 @@ impl Decoder {
             .sample_rate
             .filter(|rate| *rate > 0)
             .ok_or_else(|| not_audio("no sample rate".into()))?;
-        let channels = params.channels.as_ref().map_or(0, |c| c.count());
+        let channels = params.channels.as_ref().map_or(0, Channels::count);
         if channels == 0 {
             return Err(not_audio("no channels".into()));
         }
@@ -113,7 +114,7 @@ impl Decoder {
         Ok(Self {
             path: path.to_owned(),
             reader,
-            decoder,
+            codec: decoder,
             track_id: track.id,
             rate,
             channels,
@@ -174,7 +175,7 @@ impl Decoder {
                 continue;
             }
             let (rate, channels) = (self.rate, self.channels);
-            let audio = match self.decoder.decode(&packet) {
+            let audio = match self.codec.decode(&packet) {
                 Ok(audio) => audio,
                 Err(err) => return Err(self.decode_error(&err)),
             };
@@ -193,6 +194,8 @@ impl Decoder {
             }
             if end > start {
                 self.decoded += end - start;
+                // Both are at most one packet's frames, which fit in memory.
+                #[allow(clippy::cast_possible_truncation)]
                 let (start, end) = (start as usize * channels, end as usize * channels);
                 self.samples.truncate(end);
                 self.samples.drain(..start);

@@ -1,5 +1,5 @@
 //! MP3 encoding with LAME (through `mp3lame-encoder`): CBR at the rendition's bitrate and
-//! 44.1 kHz, after an ID3v2 tag, with the Xing/LAME "Info" frame that tells decoders the
+//! 44.1 kHz, after an `ID3v2` tag, with the Xing/LAME "Info" frame that tells decoders the
 //! encoder delay and padding, so players and probes count exactly the source's frames.
 //!
 //! LAME reserves the first frame of the stream for that header and can only fill it in once

@@ -198,7 +198,9 @@ impl Limiter {
                 values[2] += phases[2][i] * sample;
             }
             let centre = self.history[(AHEAD - 1) * channels + channel].abs();
-            peak = values.iter().fold(peak.max(centre), |peak, v| peak.max(v.abs()));
+            peak = values
+                .iter()
+                .fold(peak.max(centre), |peak, v| peak.max(v.abs()));
         }
         peak
     }

@@ -11,7 +11,7 @@
 //!    The gain is the target minus the mixed loudness.
 //! 2. **Render**: decode → mix to the rendition's channels → resample to 44.1 kHz (rubato,
 //!    only when the rate differs) → gain → look-ahead true-peak [`limiter`] → LAME, into a
-//!    temp file beside the output that starts with the ID3v2 tag ([`RenditionTags`]) and
+//!    temp file beside the output that starts with the `ID3v2` tag ([`RenditionTags`]) and
 //!    ends with the Xing/LAME info frame written back over LAME's reserved first frame.
 //! 3. **Check**: the temp file is decoded and measured like any recording. If its true peak
 //!    is above the target less 0.1 dB (lossy encoding moves peaks), or its loudness is more

@@ -145,7 +145,12 @@ fn analyse(
     })
 }
 
-fn resampler(source: &Path, from: u32, to: u32, channels: usize) -> Result<Resampler, RenditionError> {
+fn resampler(
+    source: &Path,
+    from: u32,
+    to: u32,
+    channels: usize,
+) -> Result<Resampler, RenditionError> {
     Resampler::new(from, to, channels).map_err(|reason| RenditionError::Unsupported {
         path: source.to_owned(),
         reason,

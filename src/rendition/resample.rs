@@ -33,7 +33,7 @@ impl Resampler {
                 .map_err(|err| format!("cannot resample {from} Hz to {to} Hz: {err}"))?;
             Some(fft)
         };
-        let to_trim = inner.as_ref().map_or(0, |fft| fft.output_delay());
+        let to_trim = inner.as_ref().map_or(0, rubato::Resampler::output_delay);
         Ok(Self {
             inner,
             channels,

@@ -68,7 +68,7 @@ pub struct Settings {
 }
 
 /// The table as written, before its values are checked.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -317,7 +317,17 @@ fn a_rendition_decodes_cleanly_lasts_as_long_as_its_source_and_carries_its_tags(
 fn ffprobe_duration(path: &Path) -> f64 {
     let output = ffmpeg(
         "ffprobe",
-        &["-v", "error", "-select_streams", "a:0", "-show_entries", "frame=nb_samples", "-of", "csv=p=0", path.to_str().unwrap()],
+        &[
+            "-v",
+            "error",
+            "-select_streams",
+            "a:0",
+            "-show_entries",
+            "frame=nb_samples",
+            "-of",
+            "csv=p=0",
+            path.to_str().unwrap(),
+        ],
     );
     let samples: u64 = String::from_utf8_lossy(&output.stdout)
         .lines()
@@ -369,7 +379,10 @@ fn a_source_that_breaks_partway_gets_no_rendition_and_the_previous_one_stays() {
     let output = out_dir.join("episode.mp3");
     std::fs::write(&output, b"previous rendition").unwrap();
     let cases = [
-        (damaged_path.clone(), "the header claims 4.280 s but only 4.175 s decode"),
+        (
+            damaged_path.clone(),
+            "the header claims 4.280 s but only 4.175 s decode",
+        ),
         (
             fixture("truncated.flac"),
             "is truncated or damaged: the header claims 4.280 s but only 2.090 s decode",
@@ -413,4 +426,22 @@ fn a_source_that_breaks_partway_gets_no_rendition_and_the_previous_one_stays() {
             source.display()
         );
     }
+}
+
+#[test]
+fn archive_version_names_lame_and_its_licence() {
+    let dir = TempDir::new().unwrap();
+    let output = crate::support::archive(dir.path())
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8_lossy(&output.stdout);
+    let lame = format!("LAME {}", speech_archive::rendition::LAME_VERSION);
+    assert!(text.contains(&lame), "{text}");
+    assert!(
+        text.contains("GNU Library General Public License"),
+        "{text}"
+    );
+    assert!(text.contains("relinked with a modified LAME"), "{text}");
 }
