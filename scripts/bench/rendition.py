@@ -75,7 +75,7 @@ def make_data(root):
     stamp = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
     data = root / "data"
     if (data / ".stamp").exists() and (data / ".stamp").read_text() == stamp:
-        return sorted(p for p in data.iterdir() if p.name.startswith("s")), data / "hour.flac"
+        return sorted(data.glob("s[0-9][0-9].*")), data / "hour.flac"
     shutil.rmtree(data, ignore_errors=True)
     data.mkdir(parents=True)
     speech = data / "speech.wav"
