@@ -340,7 +340,11 @@ fn ffprobe_duration(path: &Path) -> f64 {
 }
 
 fn mutagen_duration(path: &Path) -> f64 {
-    let python = repo().join("tests/clients/.venv/bin/python");
+    // `MUTAGEN_PYTHON` names another interpreter with mutagen installed.
+    let python = std::env::var_os("MUTAGEN_PYTHON").map_or_else(
+        || repo().join("tests/clients/.venv/bin/python"),
+        PathBuf::from,
+    );
     let output = Command::new(&python)
         .args([
             "-c",
