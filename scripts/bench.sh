@@ -6,6 +6,8 @@
 #   3. no-op re-sync of 1,000 unchanged http episodes (every answer a 304) vs curl
 #   4. archive build of a 10,000-episode feed vs python-feedgen
 #   5. peak RSS of a sync of one ~1 GB recording (vs curl) and of the build (vs feedgen)
+#   6. renditions of 20 × 10 min speech to -19 LUFS MP3 vs ffmpeg two-pass loudnorm
+#      (scripts/bench/rendition.py; needs espeak-ng to make the speech)
 # and prints a Markdown table of medians and ratios, also written to target/bench/results.md.
 #
 # It installs its peers when they are missing (Debian packages with apt-get as root, Python
@@ -45,6 +47,7 @@ command -v nginx >/dev/null || missing+=(nginx)
 command -v aria2c >/dev/null || missing+=(aria2)
 [[ -x /usr/bin/time ]] || missing+=(time)
 command -v eatmydata >/dev/null || missing+=(eatmydata)  # untimed setup syncs only
+command -v espeak-ng >/dev/null || missing+=(espeak-ng)  # the speech of line 6
 command -v python3 >/dev/null || missing+=(python3 python3-venv)
 if ((${#missing[@]})); then
     if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then

@@ -17,9 +17,19 @@ use crate::publish::PublishOptions;
 use crate::serve::ServeOptions;
 use crate::sync::SyncOptions;
 
+/// `archive --version`: the version, and the licence notice of the LAME library linked in.
+const LONG_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    // The version is the bundled LAME's; `rendition::LAME_VERSION` is tested against it.
+    "\n\nMP3 renditions are encoded with LAME 3.100 (https://lame.sourceforge.io/), linked statically.\n",
+    "LAME is free software under the GNU Library General Public License, version 2 or later;\n",
+    "archive's own source is MIT-licensed and published whole, so it can be rebuilt and\n",
+    "relinked with a modified LAME (see \"Licences\" in the README)."
+);
+
 /// Keep an archive of recorded speeches and publish it as podcast feeds.
 #[derive(Debug, Parser)]
-#[command(name = "archive", version, about, max_term_width = 100)]
+#[command(name = "archive", version, long_version = LONG_VERSION, about, max_term_width = 100)]
 struct Args {
     /// The archive to work on.
     #[arg(long, global = true, value_name = "DIR", default_value = ".")]

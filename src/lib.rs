@@ -31,6 +31,7 @@ pub mod parallel;
 pub mod probe;
 pub mod progress;
 pub mod publish;
+pub mod rendition;
 pub mod serve;
 pub mod site;
 pub mod speaker;

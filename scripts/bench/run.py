@@ -477,6 +477,24 @@ class Bench:
         self.clean_archive(root)
         out.unlink(missing_ok=True)
 
+    # ------------------------------------------------------------ 6. renditions
+
+    def rendition(self):
+        self.say("line 6: renditions of 20 × 10 min speech (archive's engine, ffmpeg loudnorm)")
+        import rendition  # scripts/bench/rendition.py
+
+        def time_cmd(cmd):
+            out = self.logs / "rendition.out"
+            with open(out, "wb") as f:
+                wall, rss = self.run(cmd, "rendition", stdout=f)
+            return wall, rss or 0, out.read_text()
+
+        rows, notes, raw = rendition.line(self.bench, SCRIPTS.parent.parent, time_cmd)
+        for row in rows:
+            self.row(*row)
+        self.notes.extend(notes)
+        self.raw["rendition"] = raw
+
     # ------------------------------------------------------------ report
 
     def report(self, failures):
@@ -631,7 +649,7 @@ def main():
     server = os.environ.get("BENCH_SERVER") == "up"
     lines = [("1. probe", b.probe, False), ("2. sync throughput", b.sync_throughput, True),
              ("3. no-op re-sync", b.noop, True), ("4. feed build", b.build, False),
-             ("5. memory", b.memory, True)]
+             ("5. memory", b.memory, True), ("6. rendition", b.rendition, False)]
     only = os.environ.get("BENCH_ONLY")  # e.g. "1,4" to run some lines while working on them
     for name, fn, needs_server in lines:
         if only and name[0] not in only.split(","):

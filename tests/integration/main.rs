@@ -12,6 +12,7 @@ mod import;
 mod probe;
 mod publish;
 mod reliability;
+mod rendition;
 mod serve;
 mod server;
 mod speaker;
