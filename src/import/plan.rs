@@ -303,39 +303,6 @@ impl Registry {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn event_ids_are_cut_at_a_word_boundary_to_48_characters() {
-        let date = NaiveDate::from_ymd_opt(2020, 11, 10).unwrap();
-        let id = event_id(
-            date,
-            "Online Conference Marking Anniversary of Iran Protests",
-        );
-        assert_eq!(
-            id.as_str(),
-            "2020-11-10-online-conference-marking-anniversary"
-        );
-        assert_eq!(id.as_str().len(), 48);
-        assert_eq!(
-            event_id(date, "Human Rights Day panel").as_str(),
-            "2020-11-10-human-rights-day-panel"
-        );
-        let long = event_id(
-            date,
-            "Pneumonoultramicroscopicsilicovolcanoconiosis-and-more",
-        );
-        assert_eq!(
-            long.as_str(),
-            "2020-11-10-pneumonoultramicroscopicsilicovolcano"
-        );
-        assert_eq!(long.as_str().len(), 48);
-        assert_eq!(event_id(date, "!!!").as_str(), "2020-11-10-event");
-    }
-}
-
 /// Once in the catalog, a host is trusted by sync: a page must not put one of the local
 /// network there, unless it is the page's own host (the user named it).
 fn flag_internal(row: &mut Row, page: &str) {
@@ -368,4 +335,37 @@ fn internal_host(url: &url::Url) -> Option<String> {
         }
     };
     crate::net::policy::internal(ip).map(|kind| format!("`{ip}`, a {kind} address"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_ids_are_cut_at_a_word_boundary_to_48_characters() {
+        let date = NaiveDate::from_ymd_opt(2020, 11, 10).unwrap();
+        let id = event_id(
+            date,
+            "Online Conference Marking Anniversary of Iran Protests",
+        );
+        assert_eq!(
+            id.as_str(),
+            "2020-11-10-online-conference-marking-anniversary"
+        );
+        assert_eq!(id.as_str().len(), 48);
+        assert_eq!(
+            event_id(date, "Human Rights Day panel").as_str(),
+            "2020-11-10-human-rights-day-panel"
+        );
+        let long = event_id(
+            date,
+            "Pneumonoultramicroscopicsilicovolcanoconiosis-and-more",
+        );
+        assert_eq!(
+            long.as_str(),
+            "2020-11-10-pneumonoultramicroscopicsilicovolcano"
+        );
+        assert_eq!(long.as_str().len(), 48);
+        assert_eq!(event_id(date, "!!!").as_str(), "2020-11-10-event");
+    }
 }
