@@ -78,6 +78,7 @@ pub fn check(
         number: number?,
         episode_type: episode_type?.unwrap_or("full"),
         soundbite: soundbite?,
+        rendition: table.rendition.unwrap_or(true),
         line: checker.line(spanned.span().start),
     })
 }

@@ -141,6 +141,14 @@ fn channel(
         0 => c.error(v.span(), "`limit` must be at least 1"),
         n => usize::try_from(n).ok(),
     });
+    let rendition =
+        checker.optional(
+            table.rendition.as_ref(),
+            |c, raw| match crate::rendition::Settings::new(*raw.get_ref()) {
+                Ok(settings) => Some(settings),
+                Err(err) => c.error(raw.span(), format!("`[feed.rendition]`: {err}")),
+            },
+        );
     let owner = checker.optional(table.owner.as_ref(), |c, owner| {
         let email = owner.get_ref().email.get_ref();
         if !email.contains('@') || email.trim() != email {
@@ -173,6 +181,7 @@ fn channel(
         locked: table.locked,
         persons: persons?,
         limit: limit?,
+        rendition: rendition?.unwrap_or_default(),
         line: checker.line(spanned.span().start),
     })
 }

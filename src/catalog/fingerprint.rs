@@ -47,10 +47,12 @@ impl Hash for Channel {
             locked,
             persons,
             limit,
+            rendition,
             line: _,
         } = self;
         (title, description, language, public_url, author, owner).hash(state);
         (image, categories, explicit, link, locked, persons, limit).hash(state);
+        (rendition.key(), rendition.enabled()).hash(state);
     }
 }
 
@@ -102,6 +104,7 @@ impl Hash for Episode {
             number,
             episode_type,
             soundbite,
+            rendition,
             line: _,
         } = self;
         (
@@ -112,7 +115,7 @@ impl Hash for Episode {
             sha256, transcript, chapters, image, explicit, season, number,
         )
             .hash(state);
-        (episode_type, soundbite).hash(state);
+        (episode_type, soundbite, rendition).hash(state);
     }
 }
 

@@ -116,6 +116,8 @@ pub struct Channel {
     pub persons: Vec<Credit>,
     /// How many of the newest items `feeds/<id>.xml` carries; all go to `feeds/<id>.full.xml`.
     pub limit: Option<usize>,
+    /// How the feed's enclosures are encoded (`[feed.rendition]`).
+    pub rendition: crate::rendition::Settings,
     /// Line of `[feed]`.
     pub line: usize,
 }
@@ -169,6 +171,8 @@ pub struct Episode {
     /// `full`, `trailer` or `bonus`.
     pub episode_type: &'static str,
     pub soundbite: Option<Soundbite>,
+    /// Whether the episode gets a rendition (`rendition = false` publishes the original).
+    pub rendition: bool,
     /// Line of the `[[episode]]` table.
     pub line: usize,
 }

@@ -52,6 +52,8 @@ pub struct FeedTable {
     pub persons: Vec<Spanned<SpeakerRef>>,
     /// The newest items the feed carries; the full archive goes to a second file.
     pub limit: Option<Spanned<u32>>,
+    /// `[feed.rendition]`: how the feed's enclosures are encoded.
+    pub rendition: Option<Spanned<crate::rendition::RawSettings>>,
 }
 
 impl Table for FeedTable {
@@ -103,6 +105,8 @@ pub struct EpisodeTable {
     pub number: Option<Spanned<u32>>,
     pub episode_type: Option<Spanned<String>>,
     pub soundbite: Option<Spanned<Soundbite>>,
+    /// `rendition = false`: publish the recording as it is (music, say).
+    pub rendition: Option<bool>,
 }
 
 impl Table for EpisodeTable {
