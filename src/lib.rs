@@ -30,6 +30,7 @@ pub mod parallel;
 pub mod probe;
 pub mod progress;
 pub mod publish;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod speaker;

@@ -12,6 +12,7 @@ pub fn content_type(path: &Path) -> &'static str {
     match extension.as_str() {
         "xml" => "application/rss+xml; charset=utf-8",
         "html" => "text/html; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
         "mp3" => "audio/mpeg",
         "m4a" => "audio/mp4",
         "ogg" | "opus" => "audio/ogg",

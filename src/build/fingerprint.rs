@@ -17,7 +17,7 @@ use crate::catalog::{Catalog, EpisodeId, FeedId, Source};
 use crate::feed::document::{Entry, home_feed, speaker_entries};
 use crate::feed::{Document, DocumentKind};
 use crate::outputs::VERSION;
-use crate::site::Page;
+use crate::site::{self, Page};
 use crate::state::Records;
 
 /// A `Hasher` that feeds SHA-256.
@@ -184,7 +184,7 @@ pub fn page(
             Vec::new()
         }
         Page::Feed(feed) => {
-            print.add(&feed.channel);
+            print.add(&feed.channel).add(&feed.events);
             hash_source(&mut print, feed.channel.image.as_ref(), assets)?;
             full(documents, &feed.id)
         }
@@ -194,6 +194,21 @@ pub fn page(
             hash_source(&mut print, speaker.image.as_ref(), assets)?;
             speaker_entries(catalog, records, speaker)
         }
+        // An item's fingerprint covers its feed's channel, event, speakers and files.
+        Page::Speech(entry) | Page::Passages(entry) => vec![*entry],
+        Page::Event(feed, event) => {
+            print.add(&feed.channel).add(*event);
+            site::event_entries(documents, feed, event)
+        }
+        Page::Script => {
+            print.add(&crate::search::SCRIPT);
+            Vec::new()
+        }
+        Page::SearchIndex | Page::SearchTerms(_) => catalog
+            .feeds
+            .iter()
+            .flat_map(|feed| site::full_entries(documents, feed).iter().copied())
+            .collect(),
     };
     for entry in &entries {
         print.add(&items[&(&entry.feed.id, &entry.episode.id)]);
