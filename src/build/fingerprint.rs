@@ -159,6 +159,7 @@ fn kind(kind: &DocumentKind) -> String {
 }
 
 /// The fingerprint of a page.
+/// `search` is the fingerprint every file of the search index shares ([`search`]).
 pub fn page(
     catalog: &Catalog,
     records: &Records,
@@ -166,6 +167,7 @@ pub fn page(
     page: &Page<'_>,
     items: &Items<'_>,
     assets: &Assets<'_>,
+    search: &str,
 ) -> Result<String, Error> {
     let mut print = Fingerprint::new("page");
     print.add(&page.path());
@@ -204,16 +206,26 @@ pub fn page(
             print.add(&crate::search::SCRIPT);
             Vec::new()
         }
-        Page::SearchIndex | Page::SearchTerms(_) => catalog
-            .feeds
-            .iter()
-            .flat_map(|feed| site::full_entries(documents, feed).iter().copied())
-            .collect(),
+        Page::SearchIndex | Page::SearchTerms(_) => {
+            print.add(&search);
+            Vec::new()
+        }
     };
     for entry in &entries {
         print.add(&items[&(&entry.feed.id, &entry.episode.id)]);
     }
     Ok(print.finish_hex())
+}
+
+/// What the search index is made of: every synced speech of every feed.
+pub fn search(catalog: &Catalog, documents: &[Document<'_>], items: &Items<'_>) -> String {
+    let mut print = Fingerprint::new("search");
+    for feed in &catalog.feeds {
+        for entry in site::full_entries(documents, feed) {
+            print.add(&items[&(&entry.feed.id, &entry.episode.id)]);
+        }
+    }
+    print.finish_hex()
 }
 
 fn full<'a>(documents: &[Document<'a>], feed: &FeedId) -> Vec<Entry<'a>> {

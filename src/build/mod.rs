@@ -109,8 +109,9 @@ fn plan_and_write(archive: &Archive, only: Option<&FeedId>) -> Result<(Outputs, 
     let doc_prints = crate::parallel::map(&documents, |document| {
         fingerprint::document(catalog, document, &items, &assets)
     })?;
+    let search = fingerprint::search(catalog, &documents, &items);
     let page_prints = crate::parallel::map(&pages, |page| {
-        fingerprint::page(catalog, records, &documents, page, &items, &assets)
+        fingerprint::page(catalog, records, &documents, page, &items, &assets, &search)
     })?;
     let render_docs: Vec<&Document<'_>> = documents
         .iter()

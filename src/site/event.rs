@@ -2,27 +2,30 @@
 //! link, and its speeches in the order they were given (by time, then as the catalog lists
 //! them).
 
+use std::collections::HashMap;
+
 use super::html::{self, Frame};
 use super::lists::{Articles, full_entries, key};
 use super::{Context, episode};
-use crate::Error;
-use crate::catalog::{Event, Feed};
+use crate::catalog::{EpisodeId, Event, Feed};
 use crate::feed::Document;
 use crate::feed::document::Entry;
 use crate::feed::text::{escape_html, paragraphs};
 
 /// The synced speeches of `event`, in program order.
 pub fn entries<'a>(documents: &[Document<'a>], feed: &Feed, event: &Event) -> Vec<Entry<'a>> {
-    let mut entries: Vec<Entry<'a>> = full_entries(documents, feed)
+    let synced: HashMap<&EpisodeId, Entry<'a>> = full_entries(documents, feed)
         .iter()
         .filter(|entry| entry.episode.event.as_ref() == Some(&event.id))
-        .copied()
+        .map(|entry| (&entry.episode.id, *entry))
         .collect();
-    let order = |entry: &Entry<'_>| {
-        let position = feed.episodes.iter().position(|e| e.id == entry.episode.id);
-        (entry.episode.published, position)
-    };
-    entries.sort_by_key(order);
+    // In catalog order, then (a stable sort) by time.
+    let mut entries: Vec<Entry<'a>> = feed
+        .episodes
+        .iter()
+        .filter_map(|episode| synced.get(&episode.id).copied())
+        .collect();
+    entries.sort_by_key(|entry| entry.episode.published);
     entries
 }
 
@@ -31,7 +34,7 @@ pub fn page(
     feed: &Feed,
     event: &Event,
     articles: &Articles<'_>,
-) -> Result<String, Error> {
+) -> String {
     let title = escape_html(&event.title);
     let link = event
         .link
@@ -70,5 +73,5 @@ pub fn page(
         head: String::new(),
         up: "../../",
     };
-    Ok(html::page(&frame, &header, &main))
+    html::page(&frame, &header, &main)
 }
