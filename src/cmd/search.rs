@@ -53,11 +53,13 @@ fn print_hit(rank: usize, hit: &Hit, bold: bool) {
         for &(start, end) in &passage.highlights {
             text.extend(&chars[at..start]);
             let word: String = chars[start..end].iter().collect();
-            text.push_str(&if bold {
-                format!("\x1b[1m{word}\x1b[0m")
+            if bold {
+                text.push_str("\x1b[1m");
+                text.push_str(&word);
+                text.push_str("\x1b[0m");
             } else {
-                word
-            });
+                text.push_str(&word);
+            }
             at = end;
         }
         text.extend(&chars[at..]);

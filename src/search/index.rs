@@ -213,8 +213,10 @@ pub fn encode(list: &[(u32, u8)]) -> String {
             }
         }
         for (n, &digit) in digits.iter().rev().enumerate() {
-            let last = n + 1 == digits.len();
-            text.push(char::from(DIGITS[if last { digit } else { digit + 32 }]));
+            let final_digit = n + 1 == digits.len();
+            text.push(char::from(
+                DIGITS[if final_digit { digit } else { digit + 32 }],
+            ));
         }
     }
     text

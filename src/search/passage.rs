@@ -58,9 +58,22 @@ pub struct Passage {
     pub time: Option<f64>,
 }
 
+/// Where a cue begins in its paragraph's text (bytes), and its time.
+type CueStart = (usize, Option<f64>);
+
+/// A paragraph, as [`best`] weighs it.
+struct Candidate<'t> {
+    /// Distinct query terms it matches.
+    matched: usize,
+    text: &'t str,
+    starts: &'t [CueStart],
+    words: Vec<Word>,
+    hits: Vec<usize>,
+}
+
 /// The passage that matches the query best; the excerpt's start if none matches.
 pub fn best(passages: &Passages, query: &[QueryTerm]) -> Option<Passage> {
-    let joined: Vec<(String, Vec<(usize, Option<f64>)>)> = passages
+    let joined: Vec<(String, Vec<CueStart>)> = passages
         .t
         .iter()
         .map(|cues| {
@@ -85,15 +98,27 @@ pub fn best(passages: &Passages, query: &[QueryTerm]) -> Option<Passage> {
                 .iter()
                 .map(|(text, starts)| (text.as_str(), &starts[..])),
         );
-    let mut chosen: Option<(usize, &str, &[(usize, Option<f64>)], Vec<Word>, Vec<usize>)> = None;
+    let mut chosen: Option<Candidate<'_>> = None;
     for (text, starts) in paragraphs {
         let words = words(text);
-        let (count, hits) = matches(text, &words, query);
-        if chosen.as_ref().is_none_or(|c| count > c.0) {
-            chosen = Some((count, text, starts, words, hits));
+        let (matched, hits) = matches(text, &words, query);
+        if chosen.as_ref().is_none_or(|c| matched > c.matched) {
+            chosen = Some(Candidate {
+                matched,
+                text,
+                starts,
+                words,
+                hits,
+            });
         }
     }
-    let (_, text, starts, words, hits) = chosen?;
+    let Candidate {
+        text,
+        starts,
+        words,
+        hits,
+        ..
+    } = chosen?;
     let first = hits.first().copied().unwrap_or(0);
     let time = hits.first().and_then(|&hit| {
         let at = words[hit].start;

@@ -153,7 +153,7 @@ pub fn render(context: &Context<'_, '_>, pages: &[Page<'_>]) -> Result<Vec<Strin
         Page::Feed(feed) => lists::feed_page(context, feed, &articles),
         Page::Speaker(speaker) => lists::speaker_page(context, speaker, &articles),
         Page::Speech(entry) => speech::page(context, entry),
-        Page::Event(feed, event) => event::page(context, feed, event, &articles),
+        Page::Event(feed, event) => Ok(event::page(context, feed, event, &articles)),
         Page::Script => Ok(crate::search::SCRIPT.to_owned()),
         Page::SearchIndex => Ok(index.as_ref().map(|i| i.index.clone()).unwrap_or_default()),
         Page::SearchTerms(n) => Ok(index

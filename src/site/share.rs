@@ -6,6 +6,8 @@
 //! recorded at. Absolute URLs are written as they are (JSON does not escape `/`), so that
 //! `archive serve` can put its own address in place of the public URL.
 
+use std::fmt::Write as _;
+
 use serde_json::{Value, json};
 use url::Url;
 
@@ -74,18 +76,20 @@ pub fn head(catalog: &Catalog, entry: &Entry<'_>, image: Option<&Image>) -> Stri
         escape_html(&description(entry))
     );
     for (attribute, name, content) in meta {
-        head.push_str(&format!(
+        let _ = write!(
+            head,
             "\n<meta {attribute}=\"{name}\" content=\"{}\">",
             escape_html(&content)
-        ));
+        );
     }
     // `<` is escaped so that no text can end the script element.
     let json = json_ld(catalog, entry, image)
         .to_string()
         .replace('<', "\\u003c");
-    head.push_str(&format!(
+    let _ = write!(
+        head,
         "\n<script type=\"application/ld+json\">{json}</script>"
-    ));
+    );
     head
 }
 
@@ -94,13 +98,13 @@ fn iso_duration(seconds: u64) -> String {
     let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
     let mut text = String::from("PT");
     if h > 0 {
-        text.push_str(&format!("{h}H"));
+        let _ = write!(text, "{h}H");
     }
     if m > 0 {
-        text.push_str(&format!("{m}M"));
+        let _ = write!(text, "{m}M");
     }
     if s > 0 || (h == 0 && m == 0) {
-        text.push_str(&format!("{s}S"));
+        let _ = write!(text, "{s}S");
     }
     text
 }

@@ -292,9 +292,9 @@ fn transcript_section(paragraphs: Option<&[Paragraph]>, file: Option<(String, &s
     }
     html.push_str("</div>\n");
     if let Some((href, mime)) = file {
-        let _ = write!(
+        let _ = writeln!(
             html,
-            "<p><a href=\"{}\" type=\"{mime}\">The transcript as a file ({})</a></p>\n",
+            "<p><a href=\"{}\" type=\"{mime}\">The transcript as a file ({})</a></p>",
             escape_html(&href),
             format_name(mime)
         );

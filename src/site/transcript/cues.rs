@@ -1,14 +1,14 @@
-//! WebVTT and `SubRip` cues: blocks separated by blank lines, each with a timing line
+//! `WebVTT` and `SubRip` cues: blocks separated by blank lines, each with a timing line
 //! (`00:01:02.500 --> 00:01:04.000`, a comma before the milliseconds in `SubRip`, hours
 //! optional) and text lines. Blocks without a timing line (the `WEBVTT` header, `NOTE`,
 //! `STYLE`, `REGION`, a lone number) are skipped, and so is a cue whose times do not parse:
 //! real files are often a little off, and one bad cue should not hide the rest. Cue text
-//! loses its markup (`<i>`, `<c.class>`, inline timestamps); a WebVTT voice (`<v Name>`)
-//! becomes the cue's speaker; the HTML character references WebVTT allows are decoded.
+//! loses its markup (`<i>`, `<c.class>`, inline timestamps); a `WebVTT` voice (`<v Name>`)
+//! becomes the cue's speaker; the HTML character references `WebVTT` allows are decoded.
 
 use super::{Cue, MAX_CUES};
 
-/// The cues of a WebVTT or `SubRip` file.
+/// The cues of a `WebVTT` or `SubRip` file.
 pub fn parse(text: &str) -> Vec<Cue> {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let mut cues = Vec::new();

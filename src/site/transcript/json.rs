@@ -1,5 +1,5 @@
 //! The Podcasting 2.0 JSON transcript: `{"segments": [{"startTime", "endTime", "speaker",
-//! "body"}]}`. serde_json limits nesting; unknown fields are ignored.
+//! "body"}]}`. `serde_json` limits nesting; unknown fields are ignored.
 
 use serde::Deserialize;
 

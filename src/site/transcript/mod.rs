@@ -2,7 +2,7 @@
 //! each cue with the time it starts (when the format has times) and, where the format names
 //! one, its speaker.
 //!
-//! WebVTT and `SubRip` ([`cues`]), the Podcasting 2.0 JSON format ([`json`]), HTML
+//! `WebVTT` and `SubRip` ([`cues`]), the Podcasting 2.0 JSON format ([`json`]), HTML
 //! ([`html`]) and plain text are read, each in one pass over a file of at most
 //! [`MAX_TRANSCRIPT`] bytes, keeping at most [`MAX_CUES`] cues. Short caption cues are joined
 //! into readable paragraphs ([`paragraphs`]). Only local files are read: the build does not
