@@ -355,7 +355,7 @@ fn a_republish_uploads_nothing_and_a_changed_recording_uploads_one_media_object(
     assert_eq!(uploaded(&again.get_output().stderr), Vec::<String>::new());
     assert!(
         String::from_utf8_lossy(&again.get_output().stderr)
-            .contains(": 0 uploaded (0 B), 22 unchanged")
+            .contains(": 0 uploaded (0 B), 34 unchanged")
     );
 
     std::fs::copy(
