@@ -153,6 +153,19 @@ enum Subcommands {
         #[arg(long)]
         json: bool,
     },
+    /// Search every speech (titles, speakers, events, excerpts, transcripts) in the index
+    /// that `archive build` writes, ranked as the web pages rank it.
+    Search {
+        /// Words to look for; the last one also matches as the start of a word.
+        #[arg(required = true, value_name = "QUERY")]
+        query: Vec<String>,
+        /// Print the results as a JSON array.
+        #[arg(long)]
+        json: bool,
+        /// How many results to show.
+        #[arg(long, value_name = "N", default_value = "10")]
+        limit: NonZeroUsize,
+    },
     /// Read and edit the speaker registry (`feeds/speakers.toml`) and the credits in every
     /// feed, keeping comments and order.
     Speaker {
@@ -280,6 +293,11 @@ pub enum Action {
         options: PublishOptions,
         wait: bool,
     },
+    Search {
+        query: String,
+        json: bool,
+        limit: usize,
+    },
     SpeakerList {
         json: bool,
     },
@@ -344,6 +362,11 @@ where
             log: verbosity != Verbosity::Quiet,
         }),
         Subcommands::Speaker { command } => command.action(),
+        Subcommands::Search { query, json, limit } => Action::Search {
+            query: query.join(" "),
+            json,
+            limit: limit.get(),
+        },
         Subcommands::Publish {
             to,
             dry_run,

@@ -32,6 +32,7 @@ pub mod probe;
 pub mod progress;
 pub mod publish;
 pub mod rendition;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod speaker;

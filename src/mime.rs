@@ -19,6 +19,7 @@ pub fn content_type(path: &Path) -> &'static str {
     match extension.as_str() {
         "xml" => "application/rss+xml; charset=utf-8",
         "html" => "text/html; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
         "vtt" => "text/vtt; charset=utf-8",
         "srt" => "application/x-subrip",
         "json" => "application/json",

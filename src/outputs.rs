@@ -26,12 +26,13 @@ pub const VERSION: &str = concat!("speech-archive ", env!("CARGO_PKG_VERSION"));
 /// Largest manifest read (10,000 episodes take a few megabytes).
 const MAX_MANIFEST: u64 = 256 * 1024 * 1024;
 
-/// Whether a build could have written `path`: a feed or page under `feeds/`, or a file under
-/// `media/`. A manifest that lists anything else (a catalog file, `archive.toml`, a source
+/// Whether a build could have written `path`: a feed or page under `feeds/`, the search
+/// script and index, or a file under `media/`. A manifest that lists anything else (a catalog file, `archive.toml`, a source
 /// recording) was edited by hand, and is not trusted to say what gets published.
 fn publishable(path: &ArchivePath) -> bool {
     path.is_under(crate::media::MEDIA_DIR)
         || (path.is_under("feeds") && matches!(path.extension().as_deref(), Some("xml" | "html")))
+        || crate::search::is_search_file(path)
 }
 
 /// What an output is, which decides when `publish` uploads it.

@@ -397,9 +397,11 @@ class Bench:
         write_items(root / "feeds" / "bench.xml", items)
 
         def clean_outputs():
-            shutil.rmtree(root / "feeds" / "speakers", ignore_errors=True)
+            # Every output: speaker feeds and pages, speech and event pages, the search.
+            for folder in ("speakers", "bench", "search"):
+                shutil.rmtree(root / "feeds" / folder, ignore_errors=True)
             for path in (root / "feeds").glob("*"):
-                if path.suffix in (".xml", ".html"):
+                if path.suffix in (".xml", ".html", ".js"):
                     path.unlink()
 
         steps = [("ours", clean_outputs, lambda: self.run(self.archive(root, "build"), "build"))]
@@ -413,7 +415,7 @@ class Bench:
         self.raw["build"] = {"setup_sync": setup,
                              **{k: [w for w, _ in v] for k, v in res.items()}}
         sizes = sum(p.stat().st_size for p in (root / "feeds").rglob("*")
-                    if p.suffix in (".xml", ".html"))
+                    if p.suffix in (".xml", ".html", ".js"))
         if "feedgen" in res:
             p = statistics.median(w for w, _ in res["feedgen"])
             self.row("4. Feed build, 10,000 episodes (feeds written from scratch)",

@@ -17,7 +17,7 @@ use crate::catalog::{Catalog, EpisodeId, FeedId, Source};
 use crate::feed::document::{Entry, home_feed, speaker_entries};
 use crate::feed::{Document, DocumentKind};
 use crate::outputs::VERSION;
-use crate::site::Page;
+use crate::site::{self, Page};
 use crate::state::Records;
 
 /// A `Hasher` that feeds SHA-256.
@@ -159,6 +159,7 @@ fn kind(kind: &DocumentKind) -> String {
 }
 
 /// The fingerprint of a page.
+/// `search` is the fingerprint every file of the search index shares ([`search`]).
 pub fn page(
     catalog: &Catalog,
     records: &Records,
@@ -166,6 +167,7 @@ pub fn page(
     page: &Page<'_>,
     items: &Items<'_>,
     assets: &Assets<'_>,
+    search: &str,
 ) -> Result<String, Error> {
     let mut print = Fingerprint::new("page");
     print.add(&page.path());
@@ -184,7 +186,7 @@ pub fn page(
             Vec::new()
         }
         Page::Feed(feed) => {
-            print.add(&feed.channel);
+            print.add(&feed.channel).add(&feed.events);
             hash_source(&mut print, feed.channel.image.as_ref(), assets)?;
             full(documents, &feed.id)
         }
@@ -194,11 +196,36 @@ pub fn page(
             hash_source(&mut print, speaker.image.as_ref(), assets)?;
             speaker_entries(catalog, records, speaker)
         }
+        // An item's fingerprint covers its feed's channel, event, speakers and files.
+        Page::Speech(entry) | Page::Passages(entry) => vec![*entry],
+        Page::Event(feed, event) => {
+            print.add(&feed.channel).add(*event);
+            site::event_entries(documents, feed, event)
+        }
+        Page::Script => {
+            print.add(&crate::search::SCRIPT);
+            Vec::new()
+        }
+        Page::SearchIndex | Page::SearchTerms(_) => {
+            print.add(&search);
+            Vec::new()
+        }
     };
     for entry in &entries {
         print.add(&items[&(&entry.feed.id, &entry.episode.id)]);
     }
     Ok(print.finish_hex())
+}
+
+/// What the search index is made of: every synced speech of every feed.
+pub fn search(catalog: &Catalog, documents: &[Document<'_>], items: &Items<'_>) -> String {
+    let mut print = Fingerprint::new("search");
+    for feed in &catalog.feeds {
+        for entry in site::full_entries(documents, feed) {
+            print.add(&items[&(&entry.feed.id, &entry.episode.id)]);
+        }
+    }
+    print.finish_hex()
 }
 
 fn full<'a>(documents: &[Document<'a>], feed: &FeedId) -> Vec<Entry<'a>> {

@@ -92,12 +92,16 @@ fn in_scope(path: &ArchivePath, only: Option<&FeedId>) -> bool {
     only.is_none_or(|id| owner(path).is_none_or(|owner| owner == id.as_str()))
 }
 
-/// The feed an output belongs to: `feeds/<id>.xml`, `.full.xml`, `.html`, `media/<id>/…`.
+/// The feed an output belongs to: `feeds/<id>.xml`, `.full.xml`, `.html`, its speech and
+/// event pages `feeds/<id>/…`, `media/<id>/…`. The search's files belong to every feed.
 fn owner(path: &ArchivePath) -> Option<&str> {
+    if crate::search::is_search_file(path) {
+        return None;
+    }
     let mut segments = path.segments();
     let owner = match (segments.next(), segments.next(), segments.next()) {
         (Some("feeds"), Some(name), None) => name.split('.').next(),
-        (Some("media"), Some(folder), Some(_)) => Some(folder),
+        (Some("feeds" | "media"), Some(folder), Some(_)) => Some(folder),
         _ => None,
     };
     owner.filter(|owner| !matches!(*owner, "index" | "speakers"))
@@ -109,7 +113,7 @@ fn plan_and_write(archive: &Archive, only: Option<&FeedId>) -> Result<(Outputs, 
     let assets = Assets::new(archive.root(), &previous.sources);
     let (documents, warnings) = feed::documents(catalog, records);
     name_assets(catalog, &documents, &assets)?;
-    let pages = site::plan(catalog);
+    let pages = site::plan(catalog, &documents);
     let items = fingerprint::items(catalog, &documents, &assets)?;
     let stale = |path: &ArchivePath, print: &String| {
         in_scope(path, only)
@@ -121,8 +125,9 @@ fn plan_and_write(archive: &Archive, only: Option<&FeedId>) -> Result<(Outputs, 
     let doc_prints = crate::parallel::map(&documents, |document| {
         fingerprint::document(catalog, document, &items, &assets)
     })?;
+    let search = fingerprint::search(catalog, &documents, &items);
     let page_prints = crate::parallel::map(&pages, |page| {
-        fingerprint::page(catalog, records, &documents, page, &items, &assets)
+        fingerprint::page(catalog, records, &documents, page, &items, &assets, &search)
     })?;
     let render_docs: Vec<&Document<'_>> = documents
         .iter()
@@ -137,7 +142,14 @@ fn plan_and_write(archive: &Archive, only: Option<&FeedId>) -> Result<(Outputs, 
         .map(|(page, _)| *page)
         .collect();
     let xml = feed::render_all(catalog, &render_docs, &assets)?;
-    let html = site::render(catalog, records, &documents, &assets, &render_pages)?;
+    let context = site::Context {
+        catalog,
+        records,
+        documents: &documents,
+        assets: &assets,
+        root: archive.root(),
+    };
+    let html = site::render(&context, &render_pages)?;
 
     let mut rendered: Vec<(ArchivePath, Kind, String, String)> = Vec::new();
     let prints: HashMap<ArchivePath, &String> = documents
@@ -207,9 +219,16 @@ pub fn render(archive: &Archive) -> Result<Site, Error> {
     let (documents, _) = feed::documents(catalog, records);
     name_assets(catalog, &documents, &assets)?;
     let all: Vec<&Document<'_>> = documents.iter().collect();
-    let pages = site::plan(catalog);
+    let pages = site::plan(catalog, &documents);
     let xml = feed::render_all(catalog, &all, &assets)?;
-    let html = site::render(catalog, records, &documents, &assets, &pages)?;
+    let context = site::Context {
+        catalog,
+        records,
+        documents: &documents,
+        assets: &assets,
+        root: archive.root(),
+    };
+    let html = site::render(&context, &pages)?;
     let rendered = documents
         .iter()
         .map(|document| document.path.clone())

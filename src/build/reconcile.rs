@@ -1,9 +1,10 @@
 //! After a build the output folders hold exactly what its manifest lists: a feed or page the
 //! catalog no longer produces (a renamed speaker, a removed feed), an asset or recording no
-//! output names any more, is deleted. Only generated kinds of file are looked at in `feeds/`
-//! (the catalog's TOML files and any file it names are never touched); `media/` is generated
-//! as a whole. Symlinks
-//! are removed as links, never followed.
+//! output names any more, is deleted. Only generated kinds of file are looked at in `feeds/`:
+//! pages and feeds (`.html`, `.xml`) and the search's scripts (`feeds/search.js` and `.js`
+//! under `feeds/search/`: a script of the user's elsewhere in `feeds/` is left alone). The
+//! catalog's TOML files and any file it names are never touched; `media/` is generated as a
+//! whole. Symlinks are removed as links, never followed.
 
 use std::path::Path;
 
@@ -32,6 +33,7 @@ pub fn delete_stale(
     let mut deleted = Vec::new();
     for path in found {
         let generated = path.is_under(MEDIA_DIR)
+            || crate::search::is_search_file(&path)
             || path
                 .extension()
                 .is_some_and(|e| GENERATED.contains(&e.as_str()));

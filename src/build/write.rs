@@ -2,6 +2,7 @@
 //! Every file is written atomically, and only when its bytes changed.
 
 use std::collections::{BTreeMap, HashSet};
+use std::io::Write as _;
 
 use sha2::{Digest, Sha256};
 
@@ -30,9 +31,6 @@ pub fn rendered(
             .files
             .get(path)
             .is_some_and(|old| old.sha256 == sha256 && present(root, path, size));
-        if !same {
-            atomic::write(&root.join(path), text.as_bytes())?;
-        }
         let output = Output {
             kind: *kind,
             size,
@@ -41,6 +39,13 @@ pub fn rendered(
         };
         Ok::<_, Error>((path.clone(), output, !same))
     })?;
+    let changed: Vec<(&ArchivePath, &str)> = results
+        .iter()
+        .zip(rendered)
+        .filter(|((_, _, wrote), _)| *wrote)
+        .map(|((path, _, _), (_, _, _, text))| (path, text.as_str()))
+        .collect();
+    write_all(root, &changed)?;
     let mut written = HashSet::new();
     for (path, output, wrote) in results {
         if wrote {
@@ -49,6 +54,69 @@ pub fn rendered(
         files.insert(path, output);
     }
     Ok(written)
+}
+
+/// Above this many files, [`write_all`] makes them durable together.
+const BATCH: usize = 32;
+
+/// Puts `files` in place, each atomically. A few are written one by one; many (the pages of
+/// every speech) go to temp files first, are made durable with one `syncfs` instead of an
+/// fsync each, renamed into place, and each folder is fsynced once: the same guarantee
+/// (old or new bytes, never torn) for a fraction of the time.
+fn write_all(root: &Root, files: &[(&ArchivePath, &str)]) -> Result<(), Error> {
+    if files.len() <= BATCH || !cfg!(target_os = "linux") {
+        crate::parallel::map(files, |(path, text)| {
+            atomic::write(&root.join(path), text.as_bytes())
+        })?;
+        return Ok(());
+    }
+    let temps = crate::parallel::map(files, |(path, text)| {
+        let target = root.join(path);
+        let dir = target.parent().unwrap_or(root.path());
+        let mut temp = atomic::temp_in(dir)?;
+        temp.write_all(text.as_bytes())
+            .map_err(|source| Error::Write {
+                path: target.clone(),
+                source,
+            })?;
+        Ok::<_, Error>((temp.into_temp_path(), target))
+    })?;
+    sync_filesystem(root.path())?;
+    let mut dirs = std::collections::BTreeSet::new();
+    for (temp, target) in temps {
+        temp.persist(&target).map_err(|err| Error::Write {
+            path: target.clone(),
+            source: err.error,
+        })?;
+        dirs.extend(target.parent().map(std::path::Path::to_owned));
+    }
+    for dir in dirs {
+        atomic::sync_dir(&dir).map_err(|source| Error::Write {
+            path: dir.clone(),
+            source,
+        })?;
+    }
+    Ok(())
+}
+
+/// Flushes every written file of the filesystem that holds `root` to disk.
+fn sync_filesystem(root: &std::path::Path) -> Result<(), Error> {
+    let error = |source| Error::Write {
+        path: root.to_owned(),
+        source,
+    };
+    let dir = std::fs::File::open(root).map_err(error)?;
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd as _;
+        // SAFETY: `dir` is an open file descriptor for the duration of the call.
+        if unsafe { libc::syncfs(dir.as_raw_fd()) } != 0 {
+            return Err(error(std::io::Error::last_os_error()));
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    drop(dir);
+    Ok(())
 }
 
 /// Copies every asset named during the build that is not in place yet, and lists every one

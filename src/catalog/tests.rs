@@ -101,7 +101,7 @@ fn unknown_key() {
         error(&text),
         "feeds/talks.toml:19:1: unknown field `url`, expected one of `id`, `title`, `event`, \
          `speakers`, `audio`, `excerpt`, `note`, `published`, `guid`, `sha256`, `transcript`, `chapters`, \
-         `image`, `explicit`, `season`, `number`, `episode_type`, `soundbite`\n   |\n19 | url = \"x\"\n   | ^^^"
+         `image`, `explicit`, `season`, `number`, `episode_type`, `soundbite`, `rendition`\n   |\n19 | url = \"x\"\n   | ^^^"
     );
 }
 

@@ -6,6 +6,7 @@ mod import;
 mod probe;
 mod publish;
 mod report;
+mod search;
 mod serve;
 mod speaker;
 mod sync;
@@ -75,6 +76,7 @@ pub fn run(command: Command) -> Result<Outcome> {
             import::run(&command.root, &options, wait, command.verbosity)
         }
         Action::Publish { options, wait } => publish::run(&command.root, &options, wait, quiet),
+        Action::Search { query, json, limit } => search::run(&command.root, &query, json, limit),
         Action::SpeakerList { json } => speaker::list(&command.root, json),
         Action::SpeakerShow { id, json } => speaker::show(&command.root, &id, json),
         Action::SpeakerEdit { edit, wait } => speaker::edit(&command.root, &edit, wait, quiet),

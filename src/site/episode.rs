@@ -1,5 +1,5 @@
-//! One speech on a page: title, speakers with portraits, event and date, duration, player,
-//! excerpt and transcript.
+//! One speech on a page that lists speeches: title (linked to its own page), speakers with
+//! portraits, event (linked to its page) and date, duration, player, excerpt and transcript.
 
 use crate::assets::Assets;
 use crate::catalog::{Catalog, Speaker};
@@ -8,16 +8,16 @@ use crate::feed::document::Entry;
 use crate::feed::text::{escape_html, paragraphs};
 use crate::{Error, media};
 
-/// Where an article's links to speaker pages begin: replaced by the pages' relative path when
-/// the article goes into a page ([`push`]). Nothing else in an article contains a `<` that is
-/// not a tag of ours, since all text is escaped, so the marker cannot clash.
-const SPEAKER_PAGES: &str = "<speaker-pages>";
+/// Where an article's links to other pages begin: replaced by the path from the page to
+/// `feeds/` when the article goes into a page ([`push`]). Nothing else in an article contains
+/// a `<` that is not a tag of ours, since all text is escaped, so the marker cannot clash.
+const FEEDS: &str = "<feeds>";
 
-/// Appends `article` to `body`, with links to speaker pages relative to `speaker_pages`.
-pub fn push(body: &mut String, article: &str, speaker_pages: &str) {
-    for (n, part) in article.split(SPEAKER_PAGES).enumerate() {
+/// Appends `article` to `body`, with links relative to `up`, the path to `feeds/`.
+pub fn push(body: &mut String, article: &str, up: &str) {
+    for (n, part) in article.split(FEEDS).enumerate() {
         if n > 0 {
-            body.push_str(speaker_pages);
+            body.push_str(up);
         }
         body.push_str(part);
     }
@@ -43,13 +43,13 @@ pub fn article(catalog: &Catalog, entry: &Entry<'_>, assets: &Assets<'_>) -> Res
     }
     let event = episode.event.as_ref().and_then(|id| feed.event(id));
     let event = event
-        .map(|event| match &event.link {
-            Some(link) => format!(
-                "<a href=\"{}\">{}</a>, ",
-                escape_html(link.as_str()),
+        .map(|event| {
+            format!(
+                "<a href=\"{FEEDS}{}/events/{}.html\" dir=\"auto\">{}</a>, ",
+                feed.id,
+                event.id,
                 escape_html(&event.title)
-            ),
-            None => format!("{}, ", escape_html(&event.title)),
+            )
         })
         .unwrap_or_default();
     let transcript = match &episode.transcript {
@@ -73,12 +73,13 @@ pub fn article(catalog: &Catalog, entry: &Entry<'_>, assets: &Assets<'_>) -> Res
         })
         .unwrap_or_default();
     Ok(format!(
-        "<article id=\"{id}\">\n<h3>{title}</h3>\n<ul class=\"speakers\">\n{speakers}\n</ul>\n\
+        "<article id=\"{id}\">\n<h3 dir=\"auto\"><a href=\"{FEEDS}{feed}/{id}.html\">{title}</a></h3>\n<ul class=\"speakers\">\n{speakers}\n</ul>\n\
          <p class=\"meta\">{event}<time datetime=\"{datetime}\">{date}</time> · {duration}</p>\n\
          <audio controls preload=\"none\" src=\"{audio}\" aria-label=\"Listen to {title}\">\
          <a href=\"{audio}\">Download the recording</a></audio>\n\
-         <div class=\"excerpt\">\n{excerpt}\n</div>{transcript}{note}\n</article>",
+         <div class=\"excerpt\" dir=\"auto\">\n{excerpt}\n</div>{transcript}{note}\n</article>",
         id = episode.id,
+        feed = feed.id,
         speakers = speakers.join("\n"),
         datetime = episode.published.format("%Y-%m-%dT%H:%M:%SZ"),
         date = episode.published.format("%B %-d, %Y"),
@@ -108,6 +109,6 @@ fn speaker_item(
         .as_deref()
         .map(|title| format!(", {}", escape_html(title)))
         .unwrap_or_default();
-    let link = format!("<a href=\"{SPEAKER_PAGES}{}.html\">{name}</a>", speaker.id);
+    let link = format!("<a href=\"{FEEDS}speakers/{}.html\">{name}</a>", speaker.id);
     Ok(format!("<li>{portrait}<span>{link}{title}</span></li>"))
 }

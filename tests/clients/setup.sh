@@ -2,7 +2,8 @@
 # Installs the podcast clients the tests parse our feeds with: gPodder's podcastparser and
 # feedparser (PyPI, into tests/clients/.venv), and Podcast Index's podcast-partytime,
 # rss-parser and feedsmith (npm, pinned in package-lock.json, into tests/clients/node_modules),
-# and playwright-core, which drives Debian's chromium in the browser test. (feed-rs and the rss
+# playwright-core, which drives Debian's chromium in the browser test, and axe-core, which checks
+# the pages' accessibility there. (feed-rs and the rss
 # crate, the other two clients, are dev-dependencies.) It also builds Garage, the S3-compatible store the publish tests upload to,
 # into tests/clients/.garage (from crates.io; about 20 minutes on two cores, once). Idempotent;
 # needs python3 (with venv), npm, cargo, xmllint and chromium.

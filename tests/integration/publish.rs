@@ -289,7 +289,7 @@ fn a_full_publish_puts_every_object_with_its_type_and_caching() {
         .chain(
             files_under(dir.path(), "feeds")
                 .into_iter()
-                .filter(|f| has_extension(f, "xml") || has_extension(f, "html")),
+                .filter(|f| ["xml", "html", "js"].iter().any(|e| has_extension(f, e))),
         )
         .map(|file| format!("site/{file}"))
         .collect();
@@ -312,6 +312,11 @@ fn a_full_publish_puts_every_object_with_its_type_and_caching() {
         ),
         (".png", "image/png", "public, max-age=31536000, immutable"),
         (".html", "text/html; charset=utf-8", "public, max-age=300"),
+        (
+            ".js",
+            "text/javascript; charset=utf-8",
+            "public, max-age=300",
+        ),
         (
             ".xml",
             "application/rss+xml; charset=utf-8",
@@ -350,7 +355,7 @@ fn a_republish_uploads_nothing_and_a_changed_recording_uploads_one_media_object(
     assert_eq!(uploaded(&again.get_output().stderr), Vec::<String>::new());
     assert!(
         String::from_utf8_lossy(&again.get_output().stderr)
-            .contains(": 0 uploaded (0 B), 22 unchanged")
+            .contains(": 0 uploaded (0 B), 34 unchanged")
     );
 
     std::fs::copy(
