@@ -27,6 +27,8 @@ pub trait Progress: Send + Sync {
     fn received(&self, _episode: &EpisodeKey, _bytes: u64) {}
     /// Attempt `attempt` failed with `reason`; the next one starts after `wait`.
     fn retrying(&self, _episode: &EpisodeKey, _attempt: u32, _wait: Duration, _reason: &str) {}
+    /// A rendition is being made: `done` of `total` source frames (0 while unknown).
+    fn rendering(&self, _episode: &EpisodeKey, _done: u64, _total: u64) {}
 }
 
 /// A [`Progress`] that shows nothing.

@@ -46,6 +46,93 @@ pub struct Record {
     pub sha256: String,
     /// What probing it found.
     pub probe: Probe,
+    /// The feed's rendition of it, when the feed makes one: the enclosure listeners get.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rendition: Option<RenditionFile>,
+}
+
+/// A rendition made of a recording.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RenditionFile {
+    /// [`crate::rendition::rendition_key`] of the source and the settings: it is made again
+    /// when either changes.
+    pub key: String,
+    /// The published file (`media/<feed>/<episode>-<hash>.mp3`).
+    pub media: ArchivePath,
+    /// What the engine made: loudness before and after, duration, size, SHA-256.
+    #[serde(flatten)]
+    pub made: crate::rendition::Rendition,
+    /// Its MIME type.
+    pub mime_type: String,
+}
+
+/// What a feed names as an episode's enclosure.
+#[derive(Debug, Clone, Copy)]
+pub struct Enclosure<'a> {
+    pub media: &'a ArchivePath,
+    pub size: u64,
+    pub mime_type: &'a str,
+    /// Seconds.
+    pub duration: f64,
+}
+
+impl Enclosure<'_> {
+    /// The average bitrate, bits per second: size × 8 / duration.
+    pub fn bitrate(&self) -> u64 {
+        if self.duration <= 0.0 {
+            return 0;
+        }
+        // A bitrate is never negative and far below 2^53.
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            clippy::cast_precision_loss
+        )]
+        let bits = (self.size as f64 * 8.0 / self.duration).round() as u64;
+        bits
+    }
+
+    /// The duration rounded to whole seconds, as `itunes:duration` wants it.
+    pub fn whole_seconds(&self) -> u64 {
+        // A duration is never negative and far below 2^53 s.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let seconds = self.duration.max(0.0).round() as u64;
+        seconds
+    }
+}
+
+impl Record {
+    /// The file listeners get: the rendition when there is one, else the recording.
+    pub fn enclosure(&self) -> Enclosure<'_> {
+        match &self.rendition {
+            Some(rendition) => Enclosure {
+                media: &rendition.media,
+                size: rendition.made.size,
+                mime_type: &rendition.mime_type,
+                duration: rendition.made.duration,
+            },
+            None => self.original(),
+        }
+    }
+
+    /// The recording as it was pulled.
+    pub fn original(&self) -> Enclosure<'_> {
+        Enclosure {
+            media: &self.media,
+            size: self.size,
+            mime_type: self.probe.mime_type(),
+            duration: self.probe.duration,
+        }
+    }
+
+    /// Every file of the episode in `media/`: the recording and its rendition.
+    pub fn files(&self) -> impl Iterator<Item = (&ArchivePath, u64, &str)> {
+        let rendition = self
+            .rendition
+            .as_ref()
+            .map(|r| (&r.media, r.made.size, r.made.sha256.as_str()));
+        std::iter::once((&self.media, self.size, self.sha256.as_str())).chain(rendition)
+    }
 }
 
 /// Validators of a source, to ask "did it change?" without transferring it.
@@ -210,18 +297,16 @@ fn read_record(path: &Path, feed: &FeedId, episode: &EpisodeId) -> Result<Record
         cause,
     };
     let record: Record = serde_json::from_slice(&bytes).map_err(corrupt)?;
-    // Only a name sync gives: `media/<feed>/<episode>-<hash>.<ext>`.
-    let named = record.media.parent() == Some(crate::media::feed_dir(feed))
-        && record
-            .media
-            .file_name()
-            .strip_prefix(episode.as_str())
-            .is_some_and(|rest| rest.starts_with('-') && !rest.contains('%'));
-    if !named {
-        let message = format!(
-            "its media `{}` is not a recording of `{feed}/{episode}`",
-            record.media
-        );
+    // Only names sync gives: `media/<feed>/<episode>-<hash>.<ext>`.
+    let named = |media: &ArchivePath| {
+        media.parent() == Some(crate::media::feed_dir(feed))
+            && media
+                .file_name()
+                .strip_prefix(episode.as_str())
+                .is_some_and(|rest| rest.starts_with('-') && !rest.contains('%'))
+    };
+    if let Some((media, ..)) = record.files().find(|(media, ..)| !named(media)) {
+        let message = format!("its media `{media}` is not a recording of `{feed}/{episode}`");
         return Err(corrupt(serde::de::Error::custom(message)));
     }
     Ok(record)

@@ -237,7 +237,9 @@ pub fn render(archive: &Archive) -> Result<Site, Error> {
         .collect();
     let mut files = assets.named();
     for entry in documents.iter().flat_map(|document| &document.entries) {
-        files.insert(entry.record.media.clone(), entry.record.media.clone());
+        for (media, ..) in entry.record.files() {
+            files.insert(media.clone(), media.clone());
+        }
     }
     Ok(Site { rendered, files })
 }
@@ -259,16 +261,17 @@ fn feed_reports(
         .collect()
 }
 
-/// Every recording a document names, as its sync record describes it.
+/// Every recording a document names (and its rendition), as its sync record describes it.
 fn recordings(documents: &[Document<'_>], files: &mut BTreeMap<ArchivePath, Output>) {
     for entry in documents.iter().flat_map(|document| &document.entries) {
-        let record = entry.record;
-        files.entry(record.media.clone()).or_insert_with(|| Output {
-            kind: Kind::Recording,
-            size: record.size,
-            sha256: record.sha256.clone(),
-            inputs: None,
-        });
+        for (media, size, sha256) in entry.record.files() {
+            files.entry(media.clone()).or_insert_with(|| Output {
+                kind: Kind::Recording,
+                size,
+                sha256: sha256.to_owned(),
+                inputs: None,
+            });
+        }
     }
 }
 

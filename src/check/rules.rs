@@ -192,13 +192,14 @@ fn item_rules(
         );
         findings.add(Severity::Warning, "enclosure-type", at, message);
     }
-    match std::fs::symlink_metadata(root.join(record.media.as_path())) {
+    let file = record.enclosure();
+    match std::fs::symlink_metadata(root.join(file.media.as_path())) {
         Ok(meta) if meta.len().to_string() == enclosure.length() => {}
         Ok(meta) => {
             let message = format!(
                 "episode `{id}`: the enclosure says {} bytes but `{}` has {}",
                 enclosure.length(),
-                record.media,
+                file.media,
                 meta.len()
             );
             findings.add(Severity::Error, "enclosure-length", at, message);
@@ -206,12 +207,22 @@ fn item_rules(
         Err(_) => {
             let message = format!(
                 "episode `{id}`: `{}` is missing; run `archive sync`",
-                record.media
+                file.media
             );
             findings.add(Severity::Error, "enclosure-length", at, message);
         }
     }
-    if record.probe.whole_seconds() == 0 {
+    let settings = &entry.feed.channel.rendition;
+    let wanted = settings.enabled() && episode.rendition;
+    let key = crate::rendition::rendition_key(&record.sha256, settings);
+    let made = record.rendition.as_ref().map(|rendition| &rendition.key);
+    if wanted && made != Some(&key) {
+        let message = format!(
+            "episode `{id}` has no rendition made with the feed's settings yet; run `archive sync`"
+        );
+        findings.add(Severity::Warning, "rendition", at, message);
+    }
+    if file.whole_seconds() == 0 {
         findings.add(
             Severity::Error,
             "duration",

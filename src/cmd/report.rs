@@ -77,8 +77,13 @@ impl Reporter {
             Ok(change) => match &report.record {
                 Some(record) if matches!(change, Change::New | Change::Changed) => {
                     let probe = &record.probe;
+                    let rendition = record
+                        .rendition
+                        .as_ref()
+                        .map(|r| format!(", rendered at {:.1} LUFS", r.made.output.integrated_lufs))
+                        .unwrap_or_default();
                     format!(
-                        "{change:>10} {key} ({}, {} {}, {} bytes)",
+                        "{change:>10} {key} ({}, {} {}, {} bytes{rendition})",
                         crate::feed::clock(probe.whole_seconds()),
                         probe.container,
                         probe.codec,
@@ -138,6 +143,23 @@ impl Progress for Reporter {
             bars.overall
                 .set_message(bytesize::ByteSize::b(total).display().iec().to_string());
         }
+    }
+
+    fn rendering(&self, episode: &EpisodeKey, done: u64, total: u64) {
+        let Some(bars) = &self.bars else { return };
+        let mut episodes = lock(&bars.episodes);
+        let bar = episodes.entry(episode.clone()).or_insert_with(|| {
+            let bar = bars.multi.add(ProgressBar::new(total));
+            bar.set_style(
+                ProgressStyle::with_template("{prefix:>10} [{bar:30}] rendering, {percent}%")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+            );
+            bar.set_prefix(episode.episode.to_string());
+            bar
+        });
+        bar.set_length(total.max(done));
+        bar.set_position(done);
     }
 
     fn retrying(&self, episode: &EpisodeKey, attempt: u32, wait: Duration, reason: &str) {

@@ -35,10 +35,11 @@ pub fn run(root: &Path, options: &SyncOptions, wait: bool, quiet: bool) -> Resul
     let failed = summary.failures().count();
     if !quiet {
         eprintln!(
-            "sync: {} new, {} changed, {} unchanged, {} offline, {failed} failed; {} downloaded in {:.1} s",
+            "sync: {} new, {} changed, {} unchanged, {} rendered, {} offline, {failed} failed; {} downloaded in {:.1} s",
             summary.count(Change::New),
             summary.count(Change::Changed),
             summary.count(Change::Unchanged),
+            summary.count(Change::Rendered),
             summary.count(Change::Offline),
             bytesize::ByteSize::b(reporter.bytes()).display().iec(),
             started.elapsed().as_secs_f64(),

@@ -25,7 +25,8 @@ pub(super) fn write(
     } = *entry;
     let speakers = speakers(catalog, &episode.credits);
     let event = episode.event.as_ref().and_then(|id| feed.event(id));
-    let enclosure_url = media::public_url(&feed.channel.public_url, &record.media);
+    let enclosure = record.enclosure();
+    let enclosure_url = media::public_url(&feed.channel.public_url, enclosure.media);
     let title = clean(&episode.title);
 
     let mut xml = Xml::new(ITEM_DEPTH);
@@ -38,13 +39,13 @@ pub(super) fn write(
         "description",
         &describe::description(entry, &speakers, event),
     );
-    let length = record.size.to_string();
+    let length = enclosure.size.to_string();
     xml.empty(
         "enclosure",
         &[
             ("url", enclosure_url.as_str()),
             ("length", &length),
-            ("type", record.probe.mime_type()),
+            ("type", enclosure.mime_type),
         ],
     );
     xml.text("guid", &[("isPermaLink", "false")], &clean(&episode.guid));
@@ -54,9 +55,40 @@ pub(super) fn write(
         &describe::content(entry, &speakers, event),
     );
     podcast(&mut xml, catalog, entry, assets)?;
+    alternates(&mut xml, entry);
     itunes(&mut xml, entry, &title, &speakers, assets)?;
     xml.close("item");
     Ok(xml.finish())
+}
+
+/// With a rendition, `podcast:alternateEnclosure` for it (the default) and for the original
+/// recording, each with its type, length, bitrate and a `podcast:source`, as Podnews lists
+/// its own.
+fn alternates(xml: &mut Xml, entry: &Entry<'_>) {
+    let record = entry.record;
+    if record.rendition.is_none() {
+        return;
+    }
+    let base = &entry.feed.channel.public_url;
+    let original = record.original();
+    let files = [
+        (record.enclosure(), Some("true"), "Loudness-normalised MP3"),
+        (original, None, "Original recording"),
+    ];
+    for (file, default, title) in files {
+        let (length, bitrate) = (file.size.to_string(), file.bitrate().to_string());
+        let mut attrs = vec![("bitrate", bitrate.as_str())];
+        attrs.extend(default.map(|value| ("default", value)));
+        attrs.extend([
+            ("length", length.as_str()),
+            ("title", title),
+            ("type", file.mime_type),
+        ]);
+        xml.open("podcast:alternateEnclosure", &attrs);
+        let url = media::public_url(base, file.media);
+        xml.empty("podcast:source", &[("uri", url.as_str())]);
+        xml.close("podcast:alternateEnclosure");
+    }
 }
 
 /// The Podcasting 2.0 elements of an item.
@@ -129,7 +161,7 @@ fn itunes(
     xml.text(
         "itunes:duration",
         &[],
-        &entry.record.probe.whole_seconds().to_string(),
+        &entry.record.enclosure().whole_seconds().to_string(),
     );
     let explicit = episode.explicit || feed.channel.explicit;
     xml.text("itunes:explicit", &[], &explicit.to_string());

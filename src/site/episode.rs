@@ -32,7 +32,7 @@ pub fn article(catalog: &Catalog, entry: &Entry<'_>, assets: &Assets<'_>) -> Res
         record,
     } = *entry;
     let place = entry.place();
-    let audio = media::public_url(&feed.channel.public_url, &record.media);
+    let audio = media::public_url(&feed.channel.public_url, record.enclosure().media);
     let audio = escape_html(audio.as_str());
     let title = escape_html(&episode.title);
     let mut speakers = Vec::new();
@@ -83,7 +83,7 @@ pub fn article(catalog: &Catalog, entry: &Entry<'_>, assets: &Assets<'_>) -> Res
         speakers = speakers.join("\n"),
         datetime = episode.published.format("%Y-%m-%dT%H:%M:%SZ"),
         date = episode.published.format("%B %-d, %Y"),
-        duration = clock(record.probe.whole_seconds()),
+        duration = clock(record.enclosure().whole_seconds()),
         excerpt = paragraphs(&episode.excerpt),
     ))
 }

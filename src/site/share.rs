@@ -45,7 +45,8 @@ pub fn head(catalog: &Catalog, entry: &Entry<'_>, image: Option<&Image>) -> Stri
         record,
     } = *entry;
     let url = canonical(entry);
-    let audio = media::public_url(&feed.channel.public_url, &record.media);
+    let enclosure = record.enclosure();
+    let audio = media::public_url(&feed.channel.public_url, enclosure.media);
     let mut meta = vec![
         ("property", "og:type", "article".to_owned()),
         ("property", "og:site_name", feed.channel.title.clone()),
@@ -53,11 +54,7 @@ pub fn head(catalog: &Catalog, entry: &Entry<'_>, image: Option<&Image>) -> Stri
         ("property", "og:description", description(entry)),
         ("property", "og:url", url.to_string()),
         ("property", "og:audio", audio.to_string()),
-        (
-            "property",
-            "og:audio:type",
-            record.probe.mime_type().to_owned(),
-        ),
+        ("property", "og:audio:type", enclosure.mime_type.to_owned()),
         ("name", "twitter:card", "summary".to_owned()),
         ("name", "twitter:title", episode.title.clone()),
         ("name", "twitter:description", description(entry)),
@@ -116,7 +113,7 @@ fn json_ld(catalog: &Catalog, entry: &Entry<'_>, image: Option<&Image>) -> Value
         record,
     } = *entry;
     let base = &feed.channel.public_url;
-    let duration = iso_duration(record.probe.whole_seconds());
+    let duration = iso_duration(record.enclosure().whole_seconds());
     let (mut actors, mut contributors) = (Vec::new(), Vec::new());
     for credit in &episode.credits {
         let Some(speaker) = catalog.speakers.get(&credit.speaker) else {
@@ -150,9 +147,9 @@ fn json_ld(catalog: &Catalog, entry: &Entry<'_>, image: Option<&Image>) -> Value
         "inLanguage": feed.channel.language,
         "associatedMedia": {
             "@type": "AudioObject",
-            "contentUrl": media::public_url(base, &record.media).to_string(),
-            "encodingFormat": record.probe.mime_type(),
-            "contentSize": record.size.to_string(),
+            "contentUrl": media::public_url(base, record.enclosure().media).to_string(),
+            "encodingFormat": record.enclosure().mime_type,
+            "contentSize": record.enclosure().size.to_string(),
             "duration": duration,
         },
         "partOfSeries": {

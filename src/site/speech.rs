@@ -31,7 +31,7 @@ const TOP: &str = "../../";
 struct Download {
     label: String,
     href: String,
-    mime: &'static str,
+    mime: String,
     size: u64,
 }
 
@@ -60,7 +60,7 @@ pub fn page(context: &Context<'_, '_>, entry: &Entry<'_>) -> Result<String, Erro
         .as_ref()
         .and_then(|c| chapters::load(context.root, c));
     let mut main = intro(entry);
-    main.push_str(&downloads(&[recording(entry)]));
+    main.push_str(&downloads(&recordings(entry)));
     main.push_str(&speaker_list(&speakers, &local));
     let _ = write!(
         main,
@@ -160,7 +160,7 @@ fn intro(entry: &Entry<'_>) -> String {
         })
         .unwrap_or_default();
     let audio = relative(
-        &media::public_url(&feed.channel.public_url, &record.media),
+        &media::public_url(&feed.channel.public_url, record.enclosure().media),
         &feed.channel.public_url,
     );
     format!(
@@ -170,25 +170,41 @@ fn intro(entry: &Entry<'_>) -> String {
         title = escape_html(&episode.title),
         datetime = episode.published.format("%Y-%m-%dT%H:%M:%SZ"),
         date = episode.published.format("%B %-d, %Y"),
-        duration = clock(record.probe.whole_seconds()),
+        duration = clock(record.enclosure().whole_seconds()),
         audio = escape_html(&audio),
     )
 }
 
-fn recording(entry: &Entry<'_>) -> Download {
+/// What can be downloaded: the rendition everyone gets, when there is one, and the
+/// recording as it was published.
+fn recordings(entry: &Entry<'_>) -> Vec<Download> {
     let record = entry.record;
-    let url = media::public_url(&entry.feed.channel.public_url, &record.media);
+    let base = &entry.feed.channel.public_url;
+    let download = |file: crate::state::Enclosure<'_>, label: String| Download {
+        label,
+        href: relative(&media::public_url(base, file.media), base),
+        mime: file.mime_type.to_owned(),
+        size: file.size,
+    };
     let codec = match record.probe.codec.name() {
         "opus" => "Opus".to_owned(),
         "vorbis" => "Vorbis".to_owned(),
         other => other.to_uppercase(),
     };
-    Download {
-        label: format!("The recording ({codec})"),
-        href: relative(&url, &entry.feed.channel.public_url),
-        mime: record.probe.mime_type(),
-        size: record.size,
+    let mut files = Vec::new();
+    if record.rendition.is_some() {
+        let rendition = record.enclosure();
+        let label = format!(
+            "MP3, {} kbit/s, loudness-normalised",
+            rendition.bitrate().div_ceil(1000)
+        );
+        files.push(download(rendition, label));
     }
+    files.push(download(
+        record.original(),
+        format!("The original recording ({codec})"),
+    ));
+    files
 }
 
 fn downloads(files: &[Download]) -> String {

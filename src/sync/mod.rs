@@ -5,6 +5,8 @@
 //! recording stays in the feed. Network and file I/O run on tokio; probing runs on the
 //! blocking pool.
 
+mod render;
+
 use std::fmt;
 use std::num::NonZeroUsize;
 use std::sync::Arc;
@@ -12,7 +14,7 @@ use std::sync::Arc;
 use futures_util::StreamExt;
 
 use crate::archive::Archive;
-use crate::catalog::{Episode, EpisodeId, Feed, FeedId, Source};
+use crate::catalog::{Catalog, Episode, EpisodeId, Feed, FeedId, Source};
 use crate::commit::Commit;
 use crate::confined::Root;
 use crate::fetch::download::Downloader;
@@ -51,6 +53,8 @@ pub enum Change {
     Unchanged,
     /// A remote source that `--offline` left alone.
     Offline,
+    /// The source has not changed, but its rendition was made again (new settings, say).
+    Rendered,
 }
 
 impl fmt::Display for Change {
@@ -60,6 +64,7 @@ impl fmt::Display for Change {
             Change::Changed => "changed",
             Change::Unchanged => "unchanged",
             Change::Offline => "offline",
+            Change::Rendered => "rendered",
         })
     }
 }
@@ -85,6 +90,8 @@ pub enum Cause {
     Probe(#[from] ProbeError),
     #[error("{0:#}")]
     Store(#[from] Error),
+    #[error(transparent)]
+    Rendition(#[from] crate::rendition::RenditionError),
 }
 
 /// The outcome of one episode, as reported while the sync runs.
@@ -164,6 +171,8 @@ pub fn sync(
         let records = archive.records();
         let context = Context {
             root: archive.root(),
+            catalog: archive.catalog(),
+            render_slots: render::slots(),
             state: archive.state(),
             commit: Arc::clone(&commit),
             downloader: needs_network(&feeds, options)
@@ -177,7 +186,8 @@ pub fn sync(
                 let (records, context) = (records.get(&feed.id), &context);
                 feed.episodes.iter().map(move |episode| async move {
                     let existing = records.and_then(|records| records.get(&episode.id));
-                    EpisodeReport::new(feed, episode, pull(context, feed, episode, existing).await)
+                    let outcome = episode_job(context, feed, episode, existing).await;
+                    EpisodeReport::new(feed, episode, outcome)
                 })
             });
             let mut done = futures_util::stream::iter(jobs).buffer_unordered(options.jobs.get());
@@ -207,6 +217,9 @@ pub fn sync(
 
 struct Context<'a> {
     root: &'a Root,
+    catalog: &'a Catalog,
+    /// One rendition at a time per core.
+    render_slots: Arc<tokio::sync::Semaphore>,
     state: &'a State,
     /// What this sync renamed and wrote, made durable before the build.
     commit: Arc<Commit>,
@@ -215,7 +228,44 @@ struct Context<'a> {
     progress: &'a dyn Progress,
 }
 
-/// Pulls one episode's recording if it changed; returns the change and the new record.
+/// Pulls one episode's recording if it changed, makes its rendition if it is missing or out
+/// of date, and saves its record; returns the change and the new record, if there is one.
+async fn episode_job(
+    context: &Context<'_>,
+    feed: &Feed,
+    episode: &Episode,
+    existing: Option<&Record>,
+) -> Result<(Change, Option<Record>), Cause> {
+    let (mut change, pulled) = pull(context, feed, episode, existing).await?;
+    let (mut record, mut dirty) = match pulled {
+        Some(record) => (record, true),
+        None => match existing.filter(|record| media_intact(context.root, record)) {
+            Some(record) => (record.clone(), false),
+            None => return Ok((change, None)),
+        },
+    };
+    if !render::current(context.root, feed, episode, &record) {
+        render::update(context, context.catalog, feed, episode, &mut record).await?;
+        if matches!(change, Change::Unchanged | Change::Offline) {
+            change = Change::Rendered;
+        }
+        dirty = true;
+    }
+    if !dirty {
+        return Ok((change, None));
+    }
+    let store = Store {
+        root: context.root.clone(),
+        state: context.state.clone(),
+        commit: Arc::clone(&context.commit),
+        feed: feed.id.clone(),
+        episode: episode.id.clone(),
+    };
+    let record = blocking(move || store.save(record)).await??;
+    Ok((change, Some(record)))
+}
+
+/// Pulls one episode's recording if it changed; returns the change and the record to save.
 async fn pull(
     context: &Context<'_>,
     feed: &Feed,
@@ -300,9 +350,7 @@ async fn publish(
             validators,
             ..same.clone()
         };
-        return blocking(move || store.save(record))
-            .await?
-            .map(|record| (Change::Unchanged, Some(record)));
+        return Ok((Change::Unchanged, Some(record)));
     }
     let record = blocking(move || store.publish(pulled, source, validators)).await??;
     let change = if existing.is_some() {
@@ -323,7 +371,8 @@ struct Store {
 }
 
 impl Store {
-    /// Probes the recording, moves it to its content-hash name and saves its record.
+    /// Probes the recording and moves it to its content-hash name; returns its record, to be
+    /// saved once its rendition is made.
     fn publish(
         self,
         pulled: Pulled,
@@ -347,13 +396,14 @@ impl Store {
         } else {
             pulled.publish(&self.root.join(&relative), &self.commit)?;
         }
-        self.save(Record {
+        Ok(Record {
             source,
             validators,
             media: relative,
             size,
             sha256,
             probe,
+            rendition: None,
         })
     }
 
