@@ -20,6 +20,7 @@ pub mod error;
 pub mod feed;
 pub mod fetch;
 pub mod import;
+pub mod init;
 pub mod leftovers;
 pub mod lock;
 pub mod media;
@@ -49,6 +50,8 @@ pub enum Outcome {
     Success,
     /// The run finished, but some episodes failed; their previous copies stay published.
     Partial,
+    /// Ctrl-C stopped the run; what was done is kept, partial downloads too.
+    Interrupted,
 }
 
 /// Exit code for an error: nothing was changed.
@@ -57,6 +60,8 @@ pub const EXIT_ERROR: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 /// Exit code for a sync in which some episodes failed.
 pub const EXIT_PARTIAL: u8 = 3;
+/// Exit code for a sync stopped by Ctrl-C (128 + SIGINT, as shells report it).
+pub const EXIT_INTERRUPTED: u8 = 130;
 
 /// Parse `args`, run the command, print any error and return the exit code.
 pub fn main_with_args<I, T>(args: I) -> ExitCode
@@ -73,11 +78,15 @@ where
         }
     };
     init_logging(command.verbosity);
+    let json = cmd::json::Json { on: command.json };
     match cmd::run(command) {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::Partial) => ExitCode::from(EXIT_PARTIAL),
+        Ok(Outcome::Interrupted) => ExitCode::from(EXIT_INTERRUPTED),
         Err(err) => {
-            eprintln!("archive: error: {err:#}");
+            let message = format!("{err:#}");
+            cmd::out::error(&message);
+            json.emit(&cmd::json::Event::Error { message });
             ExitCode::from(EXIT_ERROR)
         }
     }
@@ -98,7 +107,7 @@ fn init_logging(verbosity: cli::Verbosity) {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .without_time()
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_ansi(cmd::out::colour())
         .with_target(false)
         .try_init();
 }

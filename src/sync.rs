@@ -3,12 +3,14 @@
 //! Each episode is pulled on its own; a failure is reported with its feed, episode and source
 //! and does not stop the others. A failed episode keeps its previous record, so its previous
 //! recording stays in the feed. Network and file I/O run on tokio; probing runs on the
-//! blocking pool.
+//! blocking pool. Ctrl-C stops the pulls in flight (their partial downloads are kept for
+//! the next sync to resume) and skips the build.
 
 use std::fmt;
 use std::num::NonZeroUsize;
 
 use futures_util::StreamExt;
+use tokio_util::sync::CancellationToken;
 
 use crate::archive::Archive;
 use crate::catalog::{Episode, EpisodeId, Feed, FeedId, Source};
@@ -17,7 +19,7 @@ use crate::fetch::download::Downloader;
 use crate::fetch::http::{Download, Request};
 use crate::fetch::partial::Partial;
 use crate::fetch::retry::Settings;
-use crate::fetch::{FetchError, Pulled, local};
+use crate::fetch::{FetchError, Pulled, local, recheck};
 use crate::probe::{ProbeError, extension, probe_file};
 use crate::progress::{EpisodeKey, Progress};
 use crate::state::{Record, State, Validators};
@@ -128,6 +130,8 @@ pub struct Summary {
     pub episodes: Vec<EpisodeReport>,
     /// What the build afterwards did.
     pub build: build::Report,
+    /// Ctrl-C stopped the sync before every episode was done; nothing was built.
+    pub interrupted: bool,
 }
 
 impl Summary {
@@ -156,6 +160,7 @@ pub fn sync(
     mut report: impl FnMut(&EpisodeReport),
 ) -> Result<Summary, Error> {
     let mut summary = Summary::default();
+    let stop = CancellationToken::new();
     let published = {
         let feeds = archive.select(options.feed.as_ref())?;
         let records = archive.records();
@@ -166,6 +171,7 @@ pub fn sync(
                 .then(|| Downloader::new(&archive.net(|_| {}), options.network.clone()))
                 .transpose()?,
             progress,
+            stop: &stop,
         };
         let mut published = Vec::new();
         archive.runtime()?.block_on(async {
@@ -176,8 +182,27 @@ pub fn sync(
                     EpisodeReport::new(feed, episode, pull(context, feed, episode, existing).await)
                 })
             });
+            // After Ctrl-C no episode starts; those in flight stop and are left out.
+            let jobs = jobs.take_while(|_| !stop.is_cancelled());
             let mut done = futures_util::stream::iter(jobs).buffer_unordered(options.jobs.get());
-            while let Some(episode_report) = done.next().await {
+            let mut interrupt = std::pin::pin!(interrupts());
+            loop {
+                let episode_report = tokio::select! {
+                    next = done.next() => match next {
+                        Some(episode_report) => episode_report,
+                        None => break,
+                    },
+                    Some(count) = interrupt.next() => {
+                        stop.cancel();
+                        summary.interrupted = true;
+                        // A second Ctrl-C does not wait for the pulls to stop.
+                        if count > 1 { break; }
+                        continue;
+                    }
+                };
+                if stopped(&episode_report) {
+                    continue;
+                }
                 report(&episode_report);
                 if let Some(record) = &episode_report.record {
                     let key = (episode_report.feed.clone(), episode_report.episode.clone());
@@ -195,7 +220,9 @@ pub fn sync(
             .or_default()
             .insert(episode, record);
     }
-    summary.build = build::build(archive, options.feed.as_ref())?;
+    if !summary.interrupted {
+        summary.build = build::build(archive, options.feed.as_ref())?;
+    }
     Ok(summary)
 }
 
@@ -205,6 +232,8 @@ struct Context<'a> {
     /// Set up only when some source is remote and the sync is not `--offline`.
     downloader: Option<Downloader>,
     progress: &'a dyn Progress,
+    /// Cancelled by Ctrl-C.
+    stop: &'a CancellationToken,
 }
 
 /// Pulls one episode's recording if it changed; returns the change and the new record.
@@ -234,15 +263,21 @@ async fn pull(
             let Some(downloader) = &context.downloader else {
                 return Ok((Change::Offline, None));
             };
+            let key = EpisodeKey {
+                feed: feed.id.clone(),
+                episode: episode.id.clone(),
+            };
+            let (recheck, now) = (feed.channel.recheck, recheck::now());
+            if current.is_some_and(|r| recheck::still_fresh(&r.validators, recheck, now, &key)) {
+                return Ok((Change::Unchanged, None));
+            }
             let request = Request {
                 url,
                 known: current.map(|record| &record.validators),
                 partial: &Partial::new(root.path(), &feed.id, &episode.id),
-                key: &EpisodeKey {
-                    feed: feed.id.clone(),
-                    episode: episode.id.clone(),
-                },
+                key: &key,
                 progress: context.progress,
+                stop: context.stop,
             };
             match downloader.download(&request).await? {
                 Download::NotModified => return Ok((Change::Unchanged, None)),
@@ -325,6 +360,25 @@ async fn publish(
         Change::New
     };
     Ok((change, Some(record)))
+}
+
+/// Each Ctrl-C, counted from 1; nothing if the handler cannot be installed.
+fn interrupts() -> impl futures_util::Stream<Item = usize> {
+    futures_util::stream::unfold(0, |count| async move {
+        tokio::signal::ctrl_c().await.ok()?;
+        Some((count + 1, count + 1))
+    })
+}
+
+/// An episode whose pull Ctrl-C stopped: neither done nor failed.
+fn stopped(report: &EpisodeReport) -> bool {
+    matches!(
+        &report.result,
+        Err(EpisodeError {
+            cause: Cause::Fetch(FetchError::Interrupted),
+            ..
+        })
+    )
 }
 
 fn needs_network(feeds: &[&Feed], options: &SyncOptions) -> bool {

@@ -47,6 +47,7 @@ impl Hash for Channel {
             locked,
             persons,
             limit,
+            recheck: _,
             line: _,
         } = self;
         (title, description, language, public_url, author, owner).hash(state);

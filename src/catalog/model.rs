@@ -116,6 +116,9 @@ pub struct Channel {
     pub persons: Vec<Credit>,
     /// How many of the newest items `feeds/<id>.xml` carries; all go to `feeds/<id>.full.xml`.
     pub limit: Option<usize>,
+    /// How long after its download a source without `ETag` or `Last-Modified` counts as
+    /// unchanged (default 7 days).
+    pub recheck: std::time::Duration,
     /// Line of `[feed]`.
     pub line: usize,
 }

@@ -52,6 +52,8 @@ pub struct FeedTable {
     pub persons: Vec<Spanned<SpeakerRef>>,
     /// The newest items the feed carries; the full archive goes to a second file.
     pub limit: Option<Spanned<u32>>,
+    /// How long a source without `ETag` or `Last-Modified` counts as unchanged (`"7d"`).
+    pub recheck: Option<Spanned<String>>,
 }
 
 impl Table for FeedTable {

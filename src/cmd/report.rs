@@ -1,5 +1,6 @@
-//! How a running sync shows itself: progress bars on a terminal, one plain line per episode
-//! elsewhere (cron mails, CI logs), nothing but errors with `--quiet`.
+//! How a running sync shows itself: progress bars with an ETA on a terminal, one plain line
+//! per episode elsewhere (cron mails, CI logs), nothing but errors with `--quiet`; and with
+//! `--json`, an `episode` or `retry` object on stdout for each.
 
 use std::collections::HashMap;
 use std::io::IsTerminal;
@@ -9,12 +10,14 @@ use std::time::Duration;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use super::json::{Event, Json};
 use crate::progress::{EpisodeKey, Progress};
 use crate::sync::{Change, EpisodeReport};
 
 /// Shows the progress of a sync and counts the bytes received.
 pub struct Reporter {
     quiet: bool,
+    json: Json,
     bytes: AtomicU64,
     bars: Option<Bars>,
 }
@@ -27,13 +30,13 @@ struct Bars {
 
 impl Reporter {
     /// A reporter for a sync of `episodes` episodes.
-    pub fn new(episodes: usize, quiet: bool) -> Self {
+    pub fn new(episodes: usize, quiet: bool, json: Json) -> Self {
         let bars = (!quiet && std::io::stderr().is_terminal()).then(|| {
             let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
             let overall = multi.add(ProgressBar::new(episodes as u64));
             overall.set_style(
                 ProgressStyle::with_template(
-                    "{prefix:>10.bold} [{bar:30}] {pos}/{len} episodes, {msg}",
+                    "{prefix:>10.bold} [{bar:30}] {pos}/{len} episodes, {msg}, ETA {eta}",
                 )
                 .unwrap_or_else(|_| ProgressStyle::default_bar())
                 .progress_chars("=> "),
@@ -48,6 +51,7 @@ impl Reporter {
         });
         Self {
             quiet,
+            json,
             bytes: AtomicU64::new(0),
             bars,
         }
@@ -71,24 +75,50 @@ impl Reporter {
             }
             bars.overall.inc(1);
         }
+        self.emit(report);
         let line = match &report.result {
-            Err(err) => format!("archive: error: {err}"),
+            Err(err) => super::out::error_line(err),
             Ok(_) if self.quiet => return,
             Ok(change) => match &report.record {
                 Some(record) if matches!(change, Change::New | Change::Changed) => {
                     let probe = &record.probe;
                     format!(
-                        "{change:>10} {key} ({}, {} {}, {} bytes)",
+                        "{change:>10} {key} ({}, {}, {})",
                         crate::feed::clock(probe.whole_seconds()),
-                        probe.container,
-                        probe.codec,
-                        record.size
+                        super::probe::format_name(probe),
+                        super::out::count(record.size, "byte")
                     )
                 }
                 _ => format!("{change:>10} {key}"),
             },
         };
         self.print(&line);
+    }
+
+    /// The `episode` object of `--json`.
+    fn emit(&self, report: &EpisodeReport) {
+        let record = report.record.as_ref().filter(|_| {
+            matches!(
+                report.result,
+                Ok(Change::New | Change::Changed | Change::Unchanged)
+            )
+        });
+        let change = match &report.result {
+            Ok(Change::New) => "new",
+            Ok(Change::Changed) => "changed",
+            Ok(Change::Unchanged) => "unchanged",
+            Ok(Change::Offline) => "offline",
+            Err(_) => "failed",
+        };
+        self.json.emit(&Event::Episode {
+            feed: report.feed.as_str(),
+            episode: report.episode.as_str(),
+            change,
+            media: record.map(|record| record.media.as_str()),
+            size: record.map(|record| record.size),
+            duration: record.map(|record| record.probe.duration),
+            error: report.result.as_ref().err().map(ToString::to_string),
+        });
     }
 
     /// Removes the bars before the summary.
@@ -117,7 +147,7 @@ impl Progress for Reporter {
         let bar = bars.multi.add(ProgressBar::new(total.unwrap_or(0)));
         bar.set_style(
             ProgressStyle::with_template(
-                "{prefix:>10} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}",
+                "{prefix:>10} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}, ETA {eta}",
             )
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
@@ -141,6 +171,13 @@ impl Progress for Reporter {
     }
 
     fn retrying(&self, episode: &EpisodeKey, attempt: u32, wait: Duration, reason: &str) {
+        self.json.emit(&Event::Retry {
+            feed: episode.feed.as_str(),
+            episode: episode.episode.as_str(),
+            attempt,
+            wait_ms: u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+            reason,
+        });
         if !self.quiet {
             let wait = humantime::format_duration(Duration::from_millis(
                 u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),

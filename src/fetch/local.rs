@@ -69,7 +69,7 @@ pub fn copy(root: &Root, path: &ArchivePath, dir: &Path) -> Result<Pulled, Fetch
     output.flush().map_err(write_error)?;
     drop(output);
     if size == 0 {
-        return Err(FetchError::NotAudio("the file is empty".into()));
+        return Err(FetchError::Empty);
     }
     Ok(Pulled {
         file: PulledFile::Temp(temp),
