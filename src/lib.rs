@@ -71,10 +71,20 @@ where
 {
     let command = match cli::parse(args) {
         Ok(command) => command,
-        Err(err) => {
-            let code = if err.use_stderr() { EXIT_USAGE } else { 0 };
+        Err(err)
+            if !err.use_stderr()
+                || err.kind()
+                    == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand =>
+        {
+            // `--help`, `--version`, and the help of `archive` without a command.
             let _ = err.print();
-            return ExitCode::from(code);
+            return ExitCode::from(if err.use_stderr() { EXIT_USAGE } else { 0 });
+        }
+        Err(err) => {
+            // Usage errors start like every other error.
+            let text = err.render().to_string();
+            cmd::out::error(text.strip_prefix("error: ").unwrap_or(&text).trim_end());
+            return ExitCode::from(EXIT_USAGE);
         }
     };
     init_logging(command.verbosity);

@@ -200,7 +200,7 @@ pub fn sync(
                         continue;
                     }
                 };
-                if stopped(&episode_report) {
+                if episode_report.result.as_ref().is_err_and(interrupted) {
                     continue;
                 }
                 report(&episode_report);
@@ -362,23 +362,17 @@ async fn publish(
     Ok((change, Some(record)))
 }
 
+/// An episode Ctrl-C stopped: neither done nor failed.
+fn interrupted(error: &EpisodeError) -> bool {
+    matches!(error.cause, Cause::Fetch(FetchError::Interrupted))
+}
+
 /// Each Ctrl-C, counted from 1; nothing if the handler cannot be installed.
 fn interrupts() -> impl futures_util::Stream<Item = usize> {
     futures_util::stream::unfold(0, |count| async move {
         tokio::signal::ctrl_c().await.ok()?;
         Some((count + 1, count + 1))
     })
-}
-
-/// An episode whose pull Ctrl-C stopped: neither done nor failed.
-fn stopped(report: &EpisodeReport) -> bool {
-    matches!(
-        &report.result,
-        Err(EpisodeError {
-            cause: Cause::Fetch(FetchError::Interrupted),
-            ..
-        })
-    )
 }
 
 fn needs_network(feeds: &[&Feed], options: &SyncOptions) -> bool {

@@ -155,9 +155,9 @@ fn channel(
     let image = checker.optional(table.image.as_ref(), |c, v| c.source(v, "image", true));
     let recheck = checker.optional(table.recheck.as_ref(), |c, v| {
         humantime::parse_duration(v.get_ref()).map_or_else(
-            |err| {
+            |_| {
                 let message = format!(
-                    "`recheck`: `{}` is not a duration ({err}); write it like \"7d\", \"12h\" or \"0s\"",
+                    "`recheck`: `{}` is not a duration; write it like \"7d\", \"12h\" or \"0s\"",
                     v.get_ref()
                 );
                 c.error(v.span(), message)

@@ -27,9 +27,28 @@ pub fn run(options: &InitOptions, quiet: bool) -> Result<Outcome> {
         format!(" (run these in `{dir}`, or add `--root {dir}`)")
     };
     eprintln!("started an archive in `{dir}`; next{root}:");
-    eprintln!("  archive speaker add --name \"Jane Doe\"   # a speaker");
-    eprintln!("  $EDITOR feeds/{feed}.toml               # an event and its speeches");
-    eprintln!("  archive sync && archive serve           # pull, probe, write the feed, serve it");
+    let steps = [
+        (
+            "archive speaker add --name \"Jane Doe\"".to_owned(),
+            "a speaker",
+        ),
+        (
+            format!("$EDITOR feeds/{feed}.toml"),
+            "an event and its speeches",
+        ),
+        (
+            "archive sync && archive serve".to_owned(),
+            "pull, probe, write the feed, serve it",
+        ),
+    ];
+    let width = steps
+        .iter()
+        .map(|(command, _)| command.len())
+        .max()
+        .unwrap_or(0);
+    for (command, what) in &steps {
+        eprintln!("  {command:width$}   # {what}");
+    }
     if options.public_url.is_none() {
         eprintln!(
             "and set `public_url` in `feeds/{feed}.toml` (now `{PLACEHOLDER_URL}`) to where you will publish"

@@ -24,15 +24,14 @@ pub fn run(page: &Page, quiet: bool) -> Result<Outcome> {
                 Some(name) => format!("archive-{name}.1"),
             };
             let Some((_, text)) = pages.iter().find(|(name, _)| *name == wanted) else {
-                let known: Vec<String> = pages
+                let asked = command.as_deref().unwrap_or_default();
+                let known = pages
                     .iter()
-                    .filter_map(|(name, _)| name.strip_prefix("archive-")?.strip_suffix(".1"))
-                    .map(|name| format!("`{name}`"))
-                    .collect();
+                    .filter_map(|(name, _)| name.strip_prefix("archive-")?.strip_suffix(".1"));
+                let near = crate::catalog::suggest::close(asked, known);
                 bail!(
-                    "no manual page for `{}`; there is one for {}",
-                    command.as_deref().unwrap_or_default(),
-                    known.join(", ")
+                    "no manual page for `{asked}`{}; `archive man --out DIR` writes every page",
+                    crate::catalog::suggest::did_you_mean(near)
                 );
             };
             std::io::Write::write_all(&mut std::io::stdout().lock(), text)?;

@@ -3,6 +3,7 @@
 //! is set; `CLICOLOR_FORCE` forces it), plain elsewhere.
 
 use std::fmt::Display;
+use std::io::Write as _;
 
 use anstyle::{AnsiColor, Style};
 
@@ -25,12 +26,17 @@ pub fn warning_line(message: impl Display) -> String {
 
 /// Prints `archive: error: {message}` on stderr.
 pub fn error(message: impl Display) {
-    eprintln!("{}", error_line(message));
+    say(&error_line(message));
 }
 
 /// Prints `archive: warning: {message}` on stderr.
 pub fn warning(message: impl Display) {
-    eprintln!("{}", warning_line(message));
+    say(&warning_line(message));
+}
+
+/// A line on stderr; a closed stderr is no reason to stop.
+fn say(line: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
 fn line(prefix: &str, colour_of: AnsiColor, message: impl Display) -> String {

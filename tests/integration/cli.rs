@@ -1,5 +1,7 @@
 //! Exit codes and command-line errors.
 
+use std::fmt::Write as _;
+
 use predicates::prelude::*;
 
 use crate::support::{archive, archive_with, episode, example_archive, read};
@@ -231,7 +233,59 @@ fn man_pages_are_written_per_subcommand_or_printed() {
         .args(["man", "synk"])
         .assert()
         .code(1)
-        .stderr(predicate::str::starts_with(
-            "archive: error: no manual page for `synk`; there is one for `init`, `sync`,",
-        ));
+        .stderr(
+            "archive: error: no manual page for `synk` (did you mean `sync`?); `archive man --out DIR` writes every page\n",
+        );
+}
+
+/// The errors a new maintainer meets first, word for word, with the exit code.
+#[test]
+fn first_errors_are_as_snapshotted() {
+    let parent = tempfile::TempDir::new().unwrap();
+    let root = parent.path().join("speeches");
+    let empty = crate::support::fixture("empty.mp3");
+    let runs: Vec<Vec<String>> = [
+        vec!["sync"],
+        vec!["init"],
+        vec!["init"],
+        vec!["build", "--feed", "speech"],
+        vec!["sync", "--jobs", "0"],
+        vec!["completions", "tcsh"],
+        vec!["man", "synk"],
+        vec!["probe", empty.to_str().unwrap()],
+    ]
+    .into_iter()
+    .map(|args| args.into_iter().map(str::to_owned).collect())
+    .collect();
+    let mut text = String::new();
+    for (index, args) in runs.iter().enumerate() {
+        if index == 7 {
+            crate::support::write(
+                &root,
+                "feeds/speeches.toml",
+                &read(&root, "feeds/speeches.toml")
+                    .replace("# recheck = ", "recheck = \"1 fortnight\" # "),
+            );
+            let output = archive(&root).arg("sync").output().unwrap();
+            let _ = write!(
+                text,
+                "$ archive sync   # with recheck = \"1 fortnight\"\n{}exit {}\n\n",
+                String::from_utf8_lossy(&output.stderr),
+                output.status.code().unwrap()
+            );
+        }
+        let output = archive(&root).args(args).output().unwrap();
+        let _ = write!(
+            text,
+            "$ archive {}\n{}{}exit {}\n\n",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr),
+            output.status.code().unwrap()
+        );
+    }
+    let text = text
+        .replace(&parent.path().display().to_string(), "TMP")
+        .replace(&crate::support::repo().display().to_string(), "REPO");
+    insta::assert_snapshot!("first_errors", text);
 }

@@ -36,7 +36,7 @@ fn init_makes_the_registry_a_feed_recordings_gitignore_and_settings() {
         .assert()
         .code(0)
         .stderr(format!(
-            "   created feeds/speakers.toml\n   created feeds/town-hall.toml\n   created archive.toml\n   created recordings/\n   created .gitignore\nstarted an archive in `{}`; next (run these in `{0}`, or add `--root {0}`):\n  archive speaker add --name \"Jane Doe\"   # a speaker\n  $EDITOR feeds/town-hall.toml               # an event and its speeches\n  archive sync && archive serve           # pull, probe, write the feed, serve it\n",
+            "   created feeds/speakers.toml\n   created feeds/town-hall.toml\n   created archive.toml\n   created recordings/\n   created .gitignore\nstarted an archive in `{}`; next (run these in `{0}`, or add `--root {0}`):\n  archive speaker add --name \"Jane Doe\"   # a speaker\n  $EDITOR feeds/town-hall.toml            # an event and its speeches\n  archive sync && archive serve           # pull, probe, write the feed, serve it\n",
             dir.display()
         ));
     assert_eq!(

@@ -116,8 +116,9 @@ fn publish_json_lists_each_object_then_a_summary() {
         .output()
         .unwrap();
     assert_eq!(dry.status.code(), Some(0));
+    // One upload at a time, so that they come in the plan's order.
     let done = archive(dir.path())
-        .args(["publish", "--json", "--to", &to])
+        .args(["publish", "--json", "--jobs", "1", "--to", &to])
         .output()
         .unwrap();
     assert_eq!(done.status.code(), Some(0));

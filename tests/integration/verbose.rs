@@ -97,7 +97,7 @@ fn a_recheck_that_is_not_a_duration_is_a_catalog_error() {
         ),
     );
     sync(dir.path()).assert().code(1).stderr(predicate::str::contains(
-        "feeds/talks.toml:5:11: `recheck`: `2 fortnights` is not a duration (unknown time unit \"fortnights\"",
+        "feeds/talks.toml:5:11: `recheck`: `2 fortnights` is not a duration; write it like \"7d\"",
     ));
 }
 
