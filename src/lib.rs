@@ -21,6 +21,7 @@ pub mod feed;
 pub mod fetch;
 pub mod import;
 pub mod init;
+pub mod interrupt;
 pub mod leftovers;
 pub mod lock;
 pub mod media;

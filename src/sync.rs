@@ -10,7 +10,6 @@ use std::fmt;
 use std::num::NonZeroUsize;
 
 use futures_util::StreamExt;
-use tokio_util::sync::CancellationToken;
 
 use crate::archive::Archive;
 use crate::catalog::{Episode, EpisodeId, Feed, FeedId, Source};
@@ -20,6 +19,7 @@ use crate::fetch::http::{Download, Request};
 use crate::fetch::partial::Partial;
 use crate::fetch::retry::Settings;
 use crate::fetch::{FetchError, Pulled, local, recheck};
+use crate::interrupt::{self, CancellationToken};
 use crate::probe::{ProbeError, extension, probe_file};
 use crate::progress::{EpisodeKey, Progress};
 use crate::state::{Record, State, Validators};
@@ -185,14 +185,14 @@ pub fn sync(
             // After Ctrl-C no episode starts; those in flight stop and are left out.
             let jobs = jobs.take_while(|_| !stop.is_cancelled());
             let mut done = futures_util::stream::iter(jobs).buffer_unordered(options.jobs.get());
-            let mut interrupt = std::pin::pin!(interrupts());
+            let mut signals = std::pin::pin!(interrupt::interrupts());
             loop {
                 let episode_report = tokio::select! {
                     next = done.next() => match next {
                         Some(episode_report) => episode_report,
                         None => break,
                     },
-                    Some(count) = interrupt.next() => {
+                    Some(count) = signals.next() => {
                         stop.cancel();
                         summary.interrupted = true;
                         // A second Ctrl-C does not wait for the pulls to stop.
@@ -200,7 +200,11 @@ pub fn sync(
                         continue;
                     }
                 };
-                if episode_report.result.as_ref().is_err_and(interrupted) {
+                if episode_report
+                    .result
+                    .as_ref()
+                    .is_err_and(interrupt::stopped)
+                {
                     continue;
                 }
                 report(&episode_report);
@@ -221,6 +225,7 @@ pub fn sync(
             .insert(episode, record);
     }
     if !summary.interrupted {
+        interrupt::exit_from_now_on(archive.runtime()?);
         summary.build = build::build(archive, options.feed.as_ref())?;
     }
     Ok(summary)
@@ -360,19 +365,6 @@ async fn publish(
         Change::New
     };
     Ok((change, Some(record)))
-}
-
-/// An episode Ctrl-C stopped: neither done nor failed.
-fn interrupted(error: &EpisodeError) -> bool {
-    matches!(error.cause, Cause::Fetch(FetchError::Interrupted))
-}
-
-/// Each Ctrl-C, counted from 1; nothing if the handler cannot be installed.
-fn interrupts() -> impl futures_util::Stream<Item = usize> {
-    futures_util::stream::unfold(0, |count| async move {
-        tokio::signal::ctrl_c().await.ok()?;
-        Some((count + 1, count + 1))
-    })
 }
 
 fn needs_network(feeds: &[&Feed], options: &SyncOptions) -> bool {
