@@ -72,7 +72,9 @@ pub fn run(command: Command) -> Result<Outcome> {
     let json = Json { on: command.json };
     match command.action {
         Action::Init(options) => init::run(&options, quiet),
-        Action::Sync { options, wait } => sync::run(&command.root, &options, wait, quiet, json),
+        Action::Sync { options, wait } => {
+            sync::run(&command.root, &options, wait, command.verbosity, json)
+        }
         Action::Build { feed, wait } => build::run(&command.root, feed.as_ref(), wait, quiet, json),
         Action::Probe { files, json } => probe::run(&files, json),
         Action::Check {

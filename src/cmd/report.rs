@@ -1,6 +1,7 @@
-//! How a running sync shows itself: progress bars with an ETA on a terminal, one plain line
-//! per episode elsewhere (cron mails, CI logs), nothing but errors with `--quiet`; and with
-//! `--json`, an `episode` or `retry` object on stdout for each.
+//! How a running sync shows itself: progress bars with an ETA on a terminal (not with `-v`,
+//! whose lines they would garble), one plain line per episode elsewhere (cron mails, CI
+//! logs), nothing but errors with `--quiet`; and with `--json`, an `episode` or `retry`
+//! object on stdout for each.
 
 use std::collections::HashMap;
 use std::io::IsTerminal;
@@ -11,6 +12,7 @@ use std::time::Duration;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::json::{Event, Json};
+use crate::cli::Verbosity;
 use crate::progress::{EpisodeKey, Progress};
 use crate::sync::{Change, EpisodeReport};
 
@@ -30,10 +32,13 @@ struct Bars {
 
 impl Reporter {
     /// A reporter for a sync of `episodes` episodes.
-    pub fn new(episodes: usize, quiet: bool, json: Json) -> Self {
-        let bars = (!quiet && std::io::stderr().is_terminal()).then(|| {
+    pub fn new(episodes: usize, verbosity: Verbosity, json: Json) -> Self {
+        let quiet = verbosity == Verbosity::Quiet;
+        let bars = (verbosity == Verbosity::Normal && std::io::stderr().is_terminal()).then(|| {
             let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
-            let overall = multi.add(ProgressBar::new(episodes as u64));
+            // Drawn nowhere until the multi-bar takes it, so that no frame shows it half set.
+            let overall =
+                ProgressBar::with_draw_target(Some(episodes as u64), ProgressDrawTarget::hidden());
             overall.set_style(
                 ProgressStyle::with_template(
                     "{prefix:>10.bold} [{bar:30}] {pos}/{len} episodes, {msg}, ETA {eta}",
@@ -43,6 +48,7 @@ impl Reporter {
             );
             overall.set_prefix("sync");
             overall.set_message("0 B");
+            let overall = multi.add(overall);
             Bars {
                 multi,
                 overall,

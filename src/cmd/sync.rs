@@ -11,6 +11,7 @@ use super::json::{Event, Json, Summary as JsonSummary};
 use super::report::Reporter;
 use crate::Outcome;
 use crate::archive::Archive;
+use crate::cli::Verbosity;
 use crate::fetch::partial::Partial;
 use crate::sync::{Change, Summary, SyncOptions, sync};
 
@@ -18,9 +19,10 @@ pub fn run(
     root: &Path,
     options: &SyncOptions,
     wait: bool,
-    quiet: bool,
+    verbosity: Verbosity,
     json: Json,
 ) -> Result<Outcome> {
+    let quiet = verbosity == Verbosity::Quiet;
     let started = Instant::now();
     let mut archive = super::load(super::open_writing(root, wait)?)?;
     archive.allow_private(options.allow_private);
@@ -29,7 +31,7 @@ pub fn run(
         .iter()
         .map(|feed| feed.episodes.len())
         .sum();
-    let reporter = Reporter::new(episodes, quiet, json);
+    let reporter = Reporter::new(episodes, verbosity, json);
     let summary = sync(&mut archive, options, &reporter, |report| {
         reporter.finished(report);
     })?;

@@ -14,6 +14,7 @@ mod init;
 mod interrupt;
 mod json;
 mod probe;
+mod progress;
 mod publish;
 mod readme;
 mod reliability;
