@@ -4,18 +4,24 @@
 use std::ffi::OsString;
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
-use std::time::Duration;
 
+mod network;
+mod setup;
 mod speaker;
 
 use clap::{Parser, Subcommand};
 
 use crate::catalog::{EventId, FeedId};
-use crate::fetch::retry::Settings;
 use crate::import::ImportOptions;
+use crate::init::InitOptions;
 use crate::publish::PublishOptions;
 use crate::serve::ServeOptions;
 use crate::sync::SyncOptions;
+use network::{NetworkArgs, event_id, feed_id};
+pub use setup::Page;
+
+/// The help heading of the options every subcommand takes.
+const GLOBAL: &str = "Global options";
 
 /// `archive --version`: the version, and the licence notice of the LAME library linked in.
 const LONG_VERSION: &str = concat!(
@@ -32,13 +38,13 @@ const LONG_VERSION: &str = concat!(
 #[command(name = "archive", version, long_version = LONG_VERSION, about, max_term_width = 100)]
 struct Args {
     /// The archive to work on.
-    #[arg(long, global = true, value_name = "DIR", default_value = ".")]
+    #[arg(long, global = true, value_name = "DIR", default_value = ".", help_heading = GLOBAL)]
     root: PathBuf,
     /// Print only errors.
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    #[arg(short, long, global = true, conflicts_with = "verbose", help_heading = GLOBAL)]
     quiet: bool,
-    /// Print what happens to each request and file.
-    #[arg(short, long, global = true)]
+    /// Print each request, and why a recording is downloaded again or not.
+    #[arg(short, long, global = true, help_heading = GLOBAL)]
     verbose: bool,
     #[command(subcommand)]
     command: Subcommands,
@@ -46,6 +52,9 @@ struct Args {
 
 #[derive(Debug, Subcommand)]
 enum Subcommands {
+    /// Start an archive: a speaker registry, one feed to fill in, `recordings/`, a
+    /// `.gitignore` and `archive.toml`.
+    Init(setup::InitArgs),
     /// Pull new or changed recordings, probe them, and write every feed.
     Sync {
         /// Only this feed (`feeds/<ID>.toml`).
@@ -60,6 +69,9 @@ enum Subcommands {
         /// Fail at once if another `archive` process is writing to the archive.
         #[arg(long)]
         no_wait: bool,
+        /// Print one JSON object per event and a summary on stdout (see the README).
+        #[arg(long)]
+        json: bool,
         #[command(flatten)]
         network: NetworkArgs,
     },
@@ -71,6 +83,9 @@ enum Subcommands {
         /// Fail at once if another `archive` process is writing to the archive.
         #[arg(long)]
         no_wait: bool,
+        /// Print one JSON object per event and a summary on stdout (see the README).
+        #[arg(long)]
+        json: bool,
     },
     /// Lint the catalog and its feeds against Apple Podcasts and Podcasting 2.0 rules.
     Check {
@@ -121,6 +136,9 @@ enum Subcommands {
         /// Fail at once if another `archive` process is writing to the archive.
         #[arg(long)]
         no_wait: bool,
+        /// Print one JSON object per speech and a summary on stdout (see the README).
+        #[arg(long)]
+        json: bool,
     },
     /// Upload media, pages and feeds to an S3-compatible object store or a folder.
     Publish {
@@ -143,6 +161,9 @@ enum Subcommands {
         /// Fail at once if another `archive` process is writing to the archive.
         #[arg(long)]
         no_wait: bool,
+        /// Print one JSON object per file and a summary on stdout (see the README).
+        #[arg(long)]
+        json: bool,
     },
     /// Print the exact duration, stream parameters and tags of audio files.
     Probe {
@@ -172,78 +193,21 @@ enum Subcommands {
         #[command(subcommand)]
         command: speaker::SpeakerArgs,
     },
-}
-
-/// Timeouts, limits and retries of downloads.
-#[derive(Debug, clap::Args)]
-#[command(next_help_heading = "Network")]
-struct NetworkArgs {
-    /// Time allowed to open a connection.
-    #[arg(long, value_name = "DURATION", default_value = "15s", value_parser = duration)]
-    connect_timeout: Duration,
-    /// Time allowed without receiving a byte.
-    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = duration)]
-    read_timeout: Duration,
-    /// Time allowed for one recording, retries included.
-    #[arg(long, value_name = "DURATION", default_value = "4h", value_parser = duration)]
-    timeout: Duration,
-    /// Largest recording accepted.
-    #[arg(long, value_name = "SIZE", default_value = "2GiB", value_parser = size)]
-    max_size: u64,
-    /// Attempts per recording, the first one included.
-    #[arg(long, value_name = "N", default_value = "5")]
-    attempts: u32,
-    /// Retries allowed over the whole run.
-    #[arg(long, value_name = "N", default_value = "50")]
-    retries: u32,
-    /// Backoff before the first retry; it doubles with each retry, with jitter.
-    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = duration)]
-    retry_delay: Duration,
-    /// Longest wait before a retry; a longer `Retry-After` ends the attempt.
-    #[arg(long, value_name = "DURATION", default_value = "2m", value_parser = duration)]
-    max_retry_wait: Duration,
-    /// Downloads at once from one host.
-    #[arg(long, value_name = "N", default_value = "4")]
-    per_host: NonZeroUsize,
-    /// Let requests reach loopback, link-local and private addresses even when a redirect
-    /// leads there (hosts the catalog names itself are always allowed).
-    #[arg(long)]
-    allow_private: bool,
-}
-
-impl NetworkArgs {
-    fn settings(self) -> Settings {
-        Settings {
-            connect_timeout: self.connect_timeout,
-            read_timeout: self.read_timeout,
-            total_timeout: self.timeout,
-            max_size: self.max_size,
-            max_attempts: self.attempts.max(1),
-            retry_budget: self.retries,
-            retry_delay: self.retry_delay,
-            max_retry_wait: self.max_retry_wait,
-            per_host: self.per_host.get(),
-        }
-    }
-}
-
-fn feed_id(text: &str) -> Result<FeedId, String> {
-    FeedId::parse(text)
-}
-
-fn event_id(text: &str) -> Result<EventId, String> {
-    EventId::parse(text)
-}
-
-fn duration(text: &str) -> Result<Duration, String> {
-    humantime::parse_duration(text)
-        .map_err(|err| format!("`{text}`: {err} (examples: 30s, 2m, 1h)"))
-}
-
-fn size(text: &str) -> Result<u64, String> {
-    text.parse::<bytesize::ByteSize>()
-        .map(|size| size.as_u64())
-        .map_err(|err| format!("`{text}`: {err} (examples: 500MB, 2GiB)"))
+    /// Print the completion script of a shell.
+    ///
+    /// For bash: `archive completions bash > ~/.local/share/bash-completion/completions/archive`;
+    /// for zsh, into a folder of `$fpath` as `_archive`; for fish, into
+    /// `~/.config/fish/completions/archive.fish`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print a manual page in roff, or write one per subcommand into a folder.
+    ///
+    /// `archive man | man -l -` reads `archive`'s own page; `archive man --out DIR` writes
+    /// `archive.1`, `archive-sync.1`… for `MANPATH`.
+    Man(setup::ManArgs),
 }
 
 /// How much to print.
@@ -260,12 +224,15 @@ pub struct Command {
     /// The archive root.
     pub root: PathBuf,
     pub verbosity: Verbosity,
+    /// `--json`: events and a summary as JSON lines on stdout, human output on stderr.
+    pub json: bool,
     pub action: Action,
 }
 
 /// What to do.
 #[derive(Debug)]
 pub enum Action {
+    Init(InitOptions),
     Sync {
         options: SyncOptions,
         wait: bool,
@@ -309,6 +276,8 @@ pub enum Action {
         edit: crate::speaker::Edit,
         wait: bool,
     },
+    Completions(clap_complete::Shell),
+    Man(Page),
 }
 
 /// Parses the command line; a clap error carries its own exit code and message.
@@ -323,13 +292,16 @@ where
         (_, true) => Verbosity::Verbose,
         _ => Verbosity::Normal,
     };
+    let json = args.command.json();
     let action = match args.command {
+        Subcommands::Init(init) => Action::Init(init.options(&args.root)),
         Subcommands::Sync {
             feed,
             jobs,
             offline,
             no_wait,
             network,
+            ..
         } => Action::Sync {
             options: SyncOptions {
                 feed,
@@ -340,7 +312,7 @@ where
             },
             wait: !no_wait,
         },
-        Subcommands::Build { feed, no_wait } => Action::Build {
+        Subcommands::Build { feed, no_wait, .. } => Action::Build {
             feed,
             wait: !no_wait,
         },
@@ -374,6 +346,7 @@ where
             jobs,
             no_build,
             no_wait,
+            ..
         } => Action::Publish {
             options: PublishOptions {
                 to,
@@ -392,6 +365,7 @@ where
             public_url,
             dry_run,
             no_wait,
+            ..
         } => Action::Import {
             options: ImportOptions {
                 page,
@@ -403,12 +377,34 @@ where
             },
             wait: !no_wait,
         },
+        Subcommands::Completions { shell } => Action::Completions(shell),
+        Subcommands::Man(man) => Action::Man(man.page()),
     };
     Ok(Command {
         root: args.root,
         verbosity,
+        json,
         action,
     })
+}
+
+impl Subcommands {
+    /// Whether `--json` asks for JSON lines (the commands whose `--json` prints events).
+    fn json(&self) -> bool {
+        match self {
+            Subcommands::Sync { json, .. }
+            | Subcommands::Build { json, .. }
+            | Subcommands::Import { json, .. }
+            | Subcommands::Publish { json, .. } => *json,
+            _ => false,
+        }
+    }
+}
+
+/// The clap definition of the command line, for completion scripts and manual pages.
+pub fn definition() -> clap::Command {
+    use clap::CommandFactory;
+    Args::command()
 }
 
 #[cfg(test)]

@@ -21,6 +21,8 @@ pub mod error;
 pub mod feed;
 pub mod fetch;
 pub mod import;
+pub mod init;
+pub mod interrupt;
 pub mod leftovers;
 pub mod lock;
 pub mod media;
@@ -52,6 +54,8 @@ pub enum Outcome {
     Success,
     /// The run finished, but some episodes failed; their previous copies stay published.
     Partial,
+    /// Ctrl-C stopped the run; what was done is kept, partial downloads too.
+    Interrupted,
 }
 
 /// Exit code for an error: nothing was changed.
@@ -60,6 +64,8 @@ pub const EXIT_ERROR: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 /// Exit code for a sync in which some episodes failed.
 pub const EXIT_PARTIAL: u8 = 3;
+/// Exit code for a sync stopped by Ctrl-C (128 + SIGINT, as shells report it).
+pub const EXIT_INTERRUPTED: u8 = 130;
 
 /// Parse `args`, run the command, print any error and return the exit code.
 pub fn main_with_args<I, T>(args: I) -> ExitCode
@@ -69,18 +75,32 @@ where
 {
     let command = match cli::parse(args) {
         Ok(command) => command,
-        Err(err) => {
-            let code = if err.use_stderr() { EXIT_USAGE } else { 0 };
+        Err(err)
+            if !err.use_stderr()
+                || err.kind()
+                    == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand =>
+        {
+            // `--help`, `--version`, and the help of `archive` without a command.
             let _ = err.print();
-            return ExitCode::from(code);
+            return ExitCode::from(if err.use_stderr() { EXIT_USAGE } else { 0 });
+        }
+        Err(err) => {
+            // Usage errors start like every other error.
+            let text = err.render().to_string();
+            cmd::out::error(text.strip_prefix("error: ").unwrap_or(&text).trim_end());
+            return ExitCode::from(EXIT_USAGE);
         }
     };
     init_logging(command.verbosity);
+    let json = cmd::json::Json { on: command.json };
     match cmd::run(command) {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::Partial) => ExitCode::from(EXIT_PARTIAL),
+        Ok(Outcome::Interrupted) => ExitCode::from(EXIT_INTERRUPTED),
         Err(err) => {
-            eprintln!("archive: error: {err:#}");
+            let message = format!("{err:#}");
+            cmd::out::error(&message);
+            json.emit(&cmd::json::Event::Error { message });
             ExitCode::from(EXIT_ERROR)
         }
     }
@@ -101,7 +121,7 @@ fn init_logging(verbosity: cli::Verbosity) {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .without_time()
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_ansi(cmd::out::colour())
         .with_target(false)
         .try_init();
 }

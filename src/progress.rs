@@ -1,5 +1,6 @@
 //! What a running sync tells the person watching it. The core calls a [`Progress`]; the
-//! command layer decides how to show it (bars on a terminal, plain lines elsewhere).
+//! command layer decides how to show it (bars on a terminal, plain lines elsewhere). Messages
+//! that count things say so with [`count`]: `1 error`, `2 errors`.
 
 use std::fmt;
 use std::time::Duration;
@@ -35,3 +36,25 @@ pub trait Progress: Send + Sync {
 pub struct Silent;
 
 impl Progress for Silent {}
+
+/// `1 error`, `2 errors`: a count and its noun, which takes an `s` unless the count is one.
+pub fn count(count: impl fmt::Display, noun: &str) -> String {
+    let count = count.to_string();
+    if count == "1" {
+        format!("{count} {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_is_singular_and_every_other_count_plural() {
+        assert_eq!(count(0, "error"), "0 errors");
+        assert_eq!(count(1, "warning"), "1 warning");
+        assert_eq!(count(2, "episode"), "2 episodes");
+    }
+}

@@ -139,10 +139,13 @@ impl Record {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Validators {
-    /// An http(s) source: the response's `ETag` and `Last-Modified`.
+    /// An http(s) source: the response's `ETag` and `Last-Modified`, and when it was
+    /// downloaded (seconds since the Unix epoch), for a source without either (`recheck`).
     Http {
         etag: Option<String>,
         last_modified: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        downloaded: Option<u64>,
     },
     /// A local source: its size and modification time.
     Local { size: u64, modified_ns: u64 },

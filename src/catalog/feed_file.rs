@@ -161,6 +161,18 @@ fn channel(
         })
     });
     let image = checker.optional(table.image.as_ref(), |c, v| c.source(v, "image", true));
+    let recheck = checker.optional(table.recheck.as_ref(), |c, v| {
+        humantime::parse_duration(v.get_ref()).map_or_else(
+            |_| {
+                let message = format!(
+                    "`recheck`: `{}` is not a duration; write it like \"7d\", \"12h\" or \"0s\"",
+                    v.get_ref()
+                );
+                c.error(v.span(), message)
+            },
+            Some,
+        )
+    });
     let link = checker.optional(table.link.as_ref(), |c, v| c.url(v, "link"));
     let categories: Vec<Option<Category>> = table
         .categories
@@ -182,6 +194,7 @@ fn channel(
         persons: persons?,
         limit: limit?,
         rendition: rendition?.unwrap_or_default(),
+        recheck: recheck?.unwrap_or(crate::fetch::recheck::DEFAULT),
         line: checker.line(spanned.span().start),
     })
 }

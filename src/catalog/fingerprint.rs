@@ -48,6 +48,7 @@ impl Hash for Channel {
             persons,
             limit,
             rendition,
+            recheck: _,
             line: _,
         } = self;
         (title, description, language, public_url, author, owner).hash(state);

@@ -118,6 +118,9 @@ pub struct Channel {
     pub limit: Option<usize>,
     /// How the feed's enclosures are encoded (`[feed.rendition]`).
     pub rendition: crate::rendition::Settings,
+    /// How long after its download a source without `ETag` or `Last-Modified` counts as
+    /// unchanged (default 7 days).
+    pub recheck: std::time::Duration,
     /// Line of `[feed]`.
     pub line: usize,
 }

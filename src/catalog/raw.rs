@@ -54,6 +54,8 @@ pub struct FeedTable {
     pub limit: Option<Spanned<u32>>,
     /// `[feed.rendition]`: how the feed's enclosures are encoded.
     pub rendition: Option<Spanned<crate::rendition::RawSettings>>,
+    /// How long a source without `ETag` or `Last-Modified` counts as unchanged (`"7d"`).
+    pub recheck: Option<Spanned<String>>,
 }
 
 impl Table for FeedTable {

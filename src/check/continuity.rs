@@ -54,8 +54,8 @@ pub fn check(
         match episode {
             Some(episode) if episode.guid != guid => {
                 let message = format!(
-                    "episode `{}` was published with GUID `{guid}` and would now get `{}`: apps would show it twice; set `guid = \"{guid}\"` to keep it",
-                    episode.id, episode.guid
+                    "episode `{}/{}` was published with GUID `{guid}` and would now get `{}`: apps would show it twice; set `guid = \"{guid}\"` to keep it",
+                    feed.id, episode.id, episode.guid
                 );
                 findings.add(
                     Severity::Error,
@@ -66,8 +66,8 @@ pub fn check(
             }
             Some(episode) => {
                 let message = format!(
-                    "episode `{}` (\"{title}\") is published but has no synced recording, so the next build drops it",
-                    episode.id
+                    "episode `{}/{}` (\"{title}\") is published but has no synced recording, so the next build drops it",
+                    feed.id, episode.id
                 );
                 findings.add(
                     Severity::Error,

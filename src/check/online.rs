@@ -18,6 +18,9 @@ use crate::net::Timeouts;
 /// Largest feed read.
 const MAX_FEED: u64 = 256 * 1024 * 1024;
 
+/// Time allowed for each HEAD request, connection included.
+const TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Checks the enclosures of the feed files at `paths`.
 pub fn check(
     archive: &Archive,
@@ -43,9 +46,9 @@ pub fn check(
         }
     }
     let client = archive.net(|_| {}).client(Timeouts {
-        connect: Duration::from_secs(15),
+        connect: TIMEOUT,
         read: None,
-        total: Some(Duration::from_secs(60)),
+        total: Some(TIMEOUT),
     })?;
     let answers: Vec<_> = archive.runtime()?.block_on(
         futures_util::stream::iter(enclosures.iter().map(|(_, url, _)| {
@@ -53,7 +56,15 @@ pub fn check(
             async move {
                 let url = Url::parse(url).map_err(|err| err.to_string())?;
                 let request = client.head(&url).map_err(|refused| refused.0)?;
-                request.send().await.map_err(|err| crate::net::reason(&err))
+                request
+                    .send()
+                    .await
+                    .map_err(|err| match crate::net::reason(&err) {
+                        reason if err.is_timeout() => {
+                            format!("{reason} after {} s", TIMEOUT.as_secs())
+                        }
+                        reason => reason,
+                    })
             }
         }))
         .buffered(8)

@@ -137,7 +137,7 @@ pub fn document(root: &Path, document: &Document<'_>, xml: &str, findings: &mut 
             DocumentKind::Speaker(_) => (shown, None),
             DocumentKind::Feed { .. } => (entry.feed.file.as_path(), Some(entry.episode.line)),
         };
-        let id = &entry.episode.id;
+        let id = format!("{}/{}", entry.feed.id, entry.episode.id);
         let (Some(enclosure), Some(guid)) = (item.enclosure(), item.guid()) else {
             findings.add(
                 Severity::Error,
@@ -184,7 +184,7 @@ fn item_rules(
     findings: &mut Findings,
 ) {
     let (episode, record) = (entry.episode, entry.record);
-    let id = &episode.id;
+    let id = format!("{}/{}", entry.feed.id, episode.id);
     let mime = enclosure.mime_type();
     if !matches!(mime, "audio/mpeg" | "audio/mp4" | "audio/x-m4a") {
         let message = format!(

@@ -2,7 +2,12 @@
 
 mod build;
 mod check;
+mod completions;
 mod import;
+mod init;
+pub mod json;
+mod man;
+pub mod out;
 mod probe;
 mod publish;
 mod report;
@@ -18,6 +23,10 @@ use std::path::Path;
 use crate::Outcome;
 use crate::archive::{Access, Archive, Opening};
 use crate::cli::{Action, Command};
+use json::Json;
+
+/// What `sync` and `build` say instead of their counts when `feeds/` has no feed.
+const NO_FEEDS: &str = "there are no feeds: `feeds/` has no `<id>.toml` besides `speakers.toml`; add one to start (the README's \"Catalog\" says what goes in it)";
 
 /// Opens the archive for a command that writes: takes the lock (saying so while another
 /// process holds it) and completes an edit a killed process committed but did not finish.
@@ -61,9 +70,13 @@ fn load(opening: Opening) -> Result<Archive> {
 /// Runs a checked command.
 pub fn run(command: Command) -> Result<Outcome> {
     let quiet = command.verbosity == crate::cli::Verbosity::Quiet;
+    let json = Json { on: command.json };
     match command.action {
-        Action::Sync { options, wait } => sync::run(&command.root, &options, wait, quiet),
-        Action::Build { feed, wait } => build::run(&command.root, feed.as_ref(), wait, quiet),
+        Action::Init(options) => init::run(&options, quiet),
+        Action::Sync { options, wait } => {
+            sync::run(&command.root, &options, wait, command.verbosity, json)
+        }
+        Action::Build { feed, wait } => build::run(&command.root, feed.as_ref(), wait, quiet, json),
         Action::Probe { files, json } => probe::run(&files, json),
         Action::Check {
             feed,
@@ -73,12 +86,16 @@ pub fn run(command: Command) -> Result<Outcome> {
         } => check::run(&command.root, feed.as_ref(), json, online, allow_private),
         Action::Serve(options) => serve::run(&command.root, &options),
         Action::Import { options, wait } => {
-            import::run(&command.root, &options, wait, command.verbosity)
+            import::run(&command.root, &options, wait, command.verbosity, json)
         }
-        Action::Publish { options, wait } => publish::run(&command.root, &options, wait, quiet),
+        Action::Publish { options, wait } => {
+            publish::run(&command.root, &options, wait, quiet, json)
+        }
         Action::Search { query, json, limit } => search::run(&command.root, &query, json, limit),
         Action::SpeakerList { json } => speaker::list(&command.root, json),
         Action::SpeakerShow { id, json } => speaker::show(&command.root, &id, json),
         Action::SpeakerEdit { edit, wait } => speaker::edit(&command.root, &edit, wait, quiet),
+        Action::Completions(shell) => completions::run(shell),
+        Action::Man(page) => man::run(&page, quiet),
     }
 }

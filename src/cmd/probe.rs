@@ -43,9 +43,22 @@ pub fn run(files: &[PathBuf], json: bool) -> Result<Outcome> {
     }
     let failed = reports.iter().filter(|r| r.error.is_some()).count();
     if failed > 0 {
-        anyhow::bail!("{failed} of {} files are not readable audio", reports.len());
+        let verb = if failed == 1 { "is" } else { "are" };
+        let files = super::out::count(reports.len(), "file");
+        anyhow::bail!("{failed} of {files} {verb} not readable audio");
     }
     Ok(Outcome::Success)
+}
+
+/// The container and the codec, the codec left out where it is the container's name:
+/// `mp3`, `flac`, `ogg vorbis`, `mp4 aac`.
+pub fn format_name(probe: &Probe) -> String {
+    let (container, codec) = (probe.container.to_string(), probe.codec.to_string());
+    if container == codec {
+        container
+    } else {
+        format!("{container} {codec}")
+    }
 }
 
 fn human(report: &Report<'_>) -> String {
@@ -55,15 +68,14 @@ fn human(report: &Report<'_>) -> String {
         return format!("{path}: error: {error}");
     };
     let mut line = format!(
-        "{path}: {} {}, {:.3} s ({}), {} Hz, {} ch, {} kb/s, {} bytes",
-        probe.container,
-        probe.codec,
+        "{path}: {}, {:.3} s ({}), {} Hz, {} ch, {} kb/s, {}",
+        format_name(probe),
         probe.duration,
         crate::feed::clock(probe.whole_seconds()),
         probe.sample_rate,
         probe.channels,
         probe.bitrate / 1000,
-        probe.size
+        super::out::count(probe.size, "byte")
     );
     if probe.trailing_bytes > 0 {
         let _ = write!(line, ", {} bytes of trailing data", probe.trailing_bytes);

@@ -1,5 +1,7 @@
-//! How a running sync shows itself: progress bars on a terminal, one plain line per episode
-//! elsewhere (cron mails, CI logs), nothing but errors with `--quiet`.
+//! How a running sync shows itself: progress bars with an ETA on a terminal (not with `-v`,
+//! whose lines they would garble), one plain line per episode elsewhere (cron mails, CI
+//! logs), nothing but errors with `--quiet`; and with `--json`, an `episode` or `retry`
+//! object on stdout for each.
 
 use std::collections::HashMap;
 use std::io::IsTerminal;
@@ -9,12 +11,15 @@ use std::time::Duration;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use super::json::{Event, Json};
+use crate::cli::Verbosity;
 use crate::progress::{EpisodeKey, Progress};
 use crate::sync::{Change, EpisodeReport};
 
 /// Shows the progress of a sync and counts the bytes received.
 pub struct Reporter {
     quiet: bool,
+    json: Json,
     bytes: AtomicU64,
     bars: Option<Bars>,
 }
@@ -27,19 +32,23 @@ struct Bars {
 
 impl Reporter {
     /// A reporter for a sync of `episodes` episodes.
-    pub fn new(episodes: usize, quiet: bool) -> Self {
-        let bars = (!quiet && std::io::stderr().is_terminal()).then(|| {
+    pub fn new(episodes: usize, verbosity: Verbosity, json: Json) -> Self {
+        let quiet = verbosity == Verbosity::Quiet;
+        let bars = (verbosity == Verbosity::Normal && std::io::stderr().is_terminal()).then(|| {
             let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
-            let overall = multi.add(ProgressBar::new(episodes as u64));
+            // Drawn nowhere until the multi-bar takes it, so that no frame shows it half set.
+            let overall =
+                ProgressBar::with_draw_target(Some(episodes as u64), ProgressDrawTarget::hidden());
             overall.set_style(
                 ProgressStyle::with_template(
-                    "{prefix:>10.bold} [{bar:30}] {pos}/{len} episodes, {msg}",
+                    "{prefix:>10.bold} [{bar:30}] {pos}/{len} episodes, {msg}, ETA {eta}",
                 )
                 .unwrap_or_else(|_| ProgressStyle::default_bar())
                 .progress_chars("=> "),
             );
             overall.set_prefix("sync");
             overall.set_message("0 B");
+            let overall = multi.add(overall);
             Bars {
                 multi,
                 overall,
@@ -48,6 +57,7 @@ impl Reporter {
         });
         Self {
             quiet,
+            json,
             bytes: AtomicU64::new(0),
             bars,
         }
@@ -71,8 +81,9 @@ impl Reporter {
             }
             bars.overall.inc(1);
         }
+        self.emit(report);
         let line = match &report.result {
-            Err(err) => format!("archive: error: {err}"),
+            Err(err) => super::out::error_line(err),
             Ok(_) if self.quiet => return,
             Ok(change) => match &report.record {
                 Some(record) if matches!(change, Change::New | Change::Changed) => {
@@ -83,17 +94,43 @@ impl Reporter {
                         .map(|r| format!(", rendered at {:.1} LUFS", r.made.output.integrated_lufs))
                         .unwrap_or_default();
                     format!(
-                        "{change:>10} {key} ({}, {} {}, {} bytes{rendition})",
+                        "{change:>10} {key} ({}, {}, {}{rendition})",
                         crate::feed::clock(probe.whole_seconds()),
-                        probe.container,
-                        probe.codec,
-                        record.size
+                        super::probe::format_name(probe),
+                        super::out::count(record.size, "byte")
                     )
                 }
                 _ => format!("{change:>10} {key}"),
             },
         };
         self.print(&line);
+    }
+
+    /// The `episode` object of `--json`.
+    fn emit(&self, report: &EpisodeReport) {
+        let record = report.record.as_ref().filter(|_| {
+            matches!(
+                report.result,
+                Ok(Change::New | Change::Changed | Change::Unchanged | Change::Rendered)
+            )
+        });
+        let change = match &report.result {
+            Ok(Change::New) => "new",
+            Ok(Change::Changed) => "changed",
+            Ok(Change::Unchanged) => "unchanged",
+            Ok(Change::Offline) => "offline",
+            Ok(Change::Rendered) => "rendered",
+            Err(_) => "failed",
+        };
+        self.json.emit(&Event::Episode {
+            feed: report.feed.as_str(),
+            episode: report.episode.as_str(),
+            change,
+            media: record.map(|record| record.enclosure().media.as_str()),
+            size: record.map(|record| record.enclosure().size),
+            duration: record.map(|record| record.enclosure().duration),
+            error: report.result.as_ref().err().map(ToString::to_string),
+        });
     }
 
     /// Removes the bars before the summary.
@@ -122,7 +159,7 @@ impl Progress for Reporter {
         let bar = bars.multi.add(ProgressBar::new(total.unwrap_or(0)));
         bar.set_style(
             ProgressStyle::with_template(
-                "{prefix:>10} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}",
+                "{prefix:>10} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}, ETA {eta}",
             )
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
@@ -163,6 +200,13 @@ impl Progress for Reporter {
     }
 
     fn retrying(&self, episode: &EpisodeKey, attempt: u32, wait: Duration, reason: &str) {
+        self.json.emit(&Event::Retry {
+            feed: episode.feed.as_str(),
+            episode: episode.episode.as_str(),
+            attempt,
+            wait_ms: u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+            reason,
+        });
         if !self.quiet {
             let wait = humantime::format_duration(Duration::from_millis(
                 u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),

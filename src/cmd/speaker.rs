@@ -6,12 +6,13 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::Outcome;
-use crate::catalog;
+use crate::archive::{Access, Archive};
 use crate::edit::CatalogEdit;
 use crate::speaker::{self, Edit};
 
 pub fn list(root: &Path, json: bool) -> Result<Outcome> {
-    let speakers = speaker::list(&catalog::load(root)?);
+    let archive = Archive::open(root, Access::Read)?;
+    let speakers = speaker::list(archive.catalog());
     if json {
         println!("{}", serde_json::to_string_pretty(&speakers)?);
     } else {
@@ -21,7 +22,8 @@ pub fn list(root: &Path, json: bool) -> Result<Outcome> {
 }
 
 pub fn show(root: &Path, id: &str, json: bool) -> Result<Outcome> {
-    let details = speaker::show(&catalog::load(root)?, id)?;
+    let archive = Archive::open(root, Access::Read)?;
+    let details = speaker::show(archive.catalog(), id)?;
     if json {
         println!("{}", serde_json::to_string_pretty(&details)?);
     } else {

@@ -34,10 +34,10 @@ impl Downloader {
     /// one recording (counted once a download slot for its host is free).
     pub async fn download(&self, request: &Request<'_>) -> Result<Download, FetchError> {
         let host = self.host_slots(request.url);
-        let _slot = host
-            .acquire()
-            .await
-            .map_err(|err| FetchError::Network(err.to_string()))?;
+        let _slot = tokio::select! {
+            slot = host.acquire() => slot.map_err(|err| FetchError::Network(err.to_string()))?,
+            () = request.stop.cancelled() => return Err(FetchError::Interrupted),
+        };
         self.attempts(request, Deadline::after(self.settings.total_timeout))
             .await
     }
@@ -87,7 +87,10 @@ impl Downloader {
             request
                 .progress
                 .retrying(request.key, attempt, wait, &error.to_string());
-            tokio::time::sleep(wait).await;
+            tokio::select! {
+                () = tokio::time::sleep(wait) => {}
+                () = request.stop.cancelled() => return Err(FetchError::Interrupted),
+            }
         }
     }
 

@@ -12,8 +12,10 @@ use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{Response, StatusCode};
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncWriteExt, BufWriter};
+use tokio_util::sync::CancellationToken;
 use url::Url;
 
+use super::log::Exchange;
 use super::partial::{Partial, PartialMeta};
 use super::retry::{Settings, parse_retry_after, retryable_status};
 use super::{FetchError, Pulled, PulledFile, range};
@@ -87,6 +89,8 @@ pub struct Request<'a> {
     pub partial: &'a Partial,
     pub key: &'a EpisodeKey,
     pub progress: &'a dyn Progress,
+    /// Cancelled by Ctrl-C: the download stops, keeping what arrived for the next sync.
+    pub stop: &'a CancellationToken,
 }
 
 /// The end of the time allowed for one recording, retries included.
@@ -137,11 +141,27 @@ impl Client {
         })
     }
 
-    /// One attempt at downloading `request.url`.
+    /// One attempt at downloading `request.url`, logged with `-v` as it ends.
     pub async fn attempt(
         &self,
         request: &Request<'_>,
         deadline: Deadline,
+    ) -> Result<Download, Failure> {
+        let exchange = Exchange::new(request.url, request.progress);
+        let logged = Request {
+            progress: &exchange,
+            ..*request
+        };
+        let result = self.exchange(&logged, deadline, &exchange).await;
+        exchange.finish(&result);
+        result
+    }
+
+    async fn exchange(
+        &self,
+        request: &Request<'_>,
+        deadline: Deadline,
+        exchange: &Exchange<'_>,
     ) -> Result<Download, Failure> {
         let partial = request.partial;
         let resume = partial.load().filter(|(size, meta)| {
@@ -152,6 +172,7 @@ impl Client {
         }
         let conditions = conditional_headers(request.known);
         let asked = !conditions.is_empty();
+        exchange.sent(&conditions);
         let mut builder = self
             .inner
             .get(request.url)
@@ -159,14 +180,20 @@ impl Client {
             .headers(conditions);
         if let Some((have, meta)) = &resume {
             builder = builder.header(header::RANGE, format!("bytes={have}-"));
+            exchange.sent_one("Range", &format!("bytes={have}-"));
             if let Some(validator) = meta.if_range() {
                 builder = builder.header(header::IF_RANGE, validator);
+                exchange.sent_one("If-Range", validator);
             }
         }
-        let response = tokio::time::timeout_at(deadline.at, builder.send())
-            .await
+        let response = tokio::select! {
+            answer = tokio::time::timeout_at(deadline.at, builder.send()) => answer,
+            () = request.stop.cancelled() => return Err(Failure::stop(FetchError::Interrupted)),
+        };
+        let response = response
             .map_err(|_| deadline.failure())?
             .map_err(|err| classify(&err))?;
+        exchange.answered(response.status());
         match response.status() {
             StatusCode::NOT_MODIFIED if asked => {
                 partial.discard();
@@ -256,12 +283,12 @@ impl Client {
             max_size: self.max_size,
         };
         let outcome = loop {
-            let chunk = match tokio::time::timeout_at(deadline.at, response.chunk()).await {
-                Ok(Ok(Some(chunk))) => chunk,
-                Ok(Ok(None)) => break Ok(()),
-                Ok(Err(err)) => break Err(cut_short(&err, body.size, total)),
-                Err(_) => break Err(deadline.failure()),
-            };
+            let chunk =
+                match next_chunk(&mut response, deadline, request.stop, body.size, total).await {
+                    Ok(Some(chunk)) => chunk,
+                    Ok(None) => break Ok(()),
+                    Err(failure) => break Err(failure),
+                };
             if let Err(error) = body.take(&chunk).await {
                 partial.discard();
                 return Err(Failure::stop(error.into_fetch(partial)));
@@ -355,6 +382,25 @@ impl Body {
             crate::atomic::start_writeback(self.output.get_ref(), 0, 0);
         }
         Ok(())
+    }
+}
+
+/// The next piece of a body that has `size` of `total` bytes so far, unless the deadline
+/// passes or Ctrl-C stops the sync first.
+async fn next_chunk(
+    response: &mut Response,
+    deadline: Deadline,
+    stop: &CancellationToken,
+    size: u64,
+    total: Option<u64>,
+) -> Result<Option<bytes::Bytes>, Failure> {
+    tokio::select! {
+        next = tokio::time::timeout_at(deadline.at, response.chunk()) => match next {
+            Ok(Ok(chunk)) => Ok(chunk),
+            Ok(Err(err)) => Err(cut_short(&err, size, total)),
+            Err(_) => Err(deadline.failure()),
+        },
+        () = stop.cancelled() => Err(Failure::stop(FetchError::Interrupted)),
     }
 }
 
@@ -459,6 +505,10 @@ fn finish(
     probe: StreamProbe,
     meta: &PartialMeta,
 ) -> Result<Download, Failure> {
+    if size == 0 {
+        partial.discard();
+        return Err(Failure::stop(FetchError::Empty));
+    }
     let mut start = [0; sniff::SNIFF_LEN];
     let read = std::fs::File::open(&partial.data)
         .and_then(|mut file| file.read(&mut start))
@@ -513,6 +563,7 @@ fn conditional_headers(known: Option<&Validators>) -> HeaderMap {
     if let Some(Validators::Http {
         etag,
         last_modified,
+        ..
     }) = known
     {
         let value =

@@ -71,7 +71,7 @@ pub fn copy(root: &Root, path: &ArchivePath, dir: &Path) -> Result<Pulled, Fetch
     output.flush().map_err(write_error)?;
     drop(output);
     if size == 0 {
-        return Err(FetchError::NotAudio("the file is empty".into()));
+        return Err(FetchError::Empty);
     }
     let sha256 = hex::encode(hasher.finalize());
     Ok(Pulled::new(PulledFile::Temp(temp), size, sha256, probe))

@@ -6,8 +6,10 @@
 pub mod download;
 pub mod http;
 pub mod local;
+pub mod log;
 pub mod partial;
 pub mod range;
+pub mod recheck;
 pub mod retry;
 
 use std::path::Path;
@@ -99,6 +101,9 @@ impl Pulled {
 pub enum FetchError {
     #[error("no file `{0}` in the archive")]
     MissingLocal(String),
+    /// The same words as [`crate::probe::ProbeError::Empty`], for a local or remote source.
+    #[error("the file is empty")]
+    Empty,
     #[error("{0}")]
     Local(String),
     #[error("the server answered {0}")]
@@ -142,6 +147,8 @@ pub enum FetchError {
         #[source]
         source: std::io::Error,
     },
+    #[error("interrupted (Ctrl-C); the partial download is kept for the next sync")]
+    Interrupted,
     #[error("failed to read `{path}`: {source}")]
     Read {
         path: String,

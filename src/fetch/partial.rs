@@ -40,6 +40,7 @@ impl PartialMeta {
         Validators::Http {
             etag: self.etag.clone(),
             last_modified: self.last_modified.clone(),
+            downloaded: Some(super::recheck::now()),
         }
     }
 }

@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use super::plan::{Plan, Row, Status};
+use crate::catalog::FeedId;
 
 /// Characters shown from each end of an excerpt.
 const EXCERPT_END: usize = 60;
@@ -21,8 +22,8 @@ pub enum Excerpts {
     Whole,
 }
 
-/// The text of `plan` for review, ending with a newline.
-pub fn review(plan: &Plan, excerpts: Excerpts) -> String {
+/// The text of `plan` for review, ending with a newline; episodes are named `feed/episode`.
+pub fn review(plan: &Plan, feed: &FeedId, excerpts: Excerpts) -> String {
     let mut out = String::new();
     let event = &plan.event;
     let state = if event.exists { "exists" } else { "new" };
@@ -33,7 +34,7 @@ pub fn review(plan: &Plan, excerpts: Excerpts) -> String {
     );
     for row in &plan.rows {
         out.push('\n');
-        speech(&mut out, plan, row, excerpts);
+        speech(&mut out, plan, feed, row, excerpts);
     }
     if !plan.new_speakers.is_empty() || !plan.notes.is_empty() {
         out.push('\n');
@@ -52,10 +53,10 @@ pub fn review(plan: &Plan, excerpts: Excerpts) -> String {
     out
 }
 
-fn speech(out: &mut String, plan: &Plan, row: &Row, excerpts: Excerpts) {
+fn speech(out: &mut String, plan: &Plan, feed: &FeedId, row: &Row, excerpts: Excerpts) {
     let (status, what) = match &row.status {
-        Status::New(id) => ("new", format!("episode `{id}`")),
-        Status::Imported(id) => ("imported", format!("already in the feed as `{id}`")),
+        Status::New(id) => ("new", format!("episode `{feed}/{id}`")),
+        Status::Imported(id) => ("imported", format!("already in the feed as `{feed}/{id}`")),
         Status::Review(why) => ("REVIEW", why.clone()),
         Status::NoRecording => (
             "no audio",

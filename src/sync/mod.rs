@@ -3,7 +3,8 @@
 //! Each episode is pulled on its own; a failure is reported with its feed, episode and source
 //! and does not stop the others. A failed episode keeps its previous record, so its previous
 //! recording stays in the feed. Network and file I/O run on tokio; probing runs on the
-//! blocking pool.
+//! blocking pool. Ctrl-C stops the pulls in flight (their partial downloads are kept for
+//! the next sync to resume) and skips the build.
 
 mod render;
 
@@ -21,7 +22,8 @@ use crate::fetch::download::Downloader;
 use crate::fetch::http::{Download, Request};
 use crate::fetch::partial::Partial;
 use crate::fetch::retry::Settings;
-use crate::fetch::{FetchError, Pulled, local};
+use crate::fetch::{FetchError, Pulled, local, recheck};
+use crate::interrupt::{self, CancellationToken};
 use crate::probe::{ProbeError, extension};
 use crate::progress::{EpisodeKey, Progress};
 use crate::state::{Record, State, Validators};
@@ -137,6 +139,8 @@ pub struct Summary {
     pub episodes: Vec<EpisodeReport>,
     /// What the build afterwards did.
     pub build: build::Report,
+    /// Ctrl-C stopped the sync before every episode was done; nothing was built.
+    pub interrupted: bool,
 }
 
 impl Summary {
@@ -166,6 +170,7 @@ pub fn sync(
 ) -> Result<Summary, Error> {
     let mut summary = Summary::default();
     let commit = Arc::new(Commit::new());
+    let stop = CancellationToken::new();
     let published = {
         let feeds = archive.select(options.feed.as_ref())?;
         let records = archive.records();
@@ -179,6 +184,7 @@ pub fn sync(
                 .then(|| Downloader::new(&archive.net(|_| {}), options.network.clone()))
                 .transpose()?,
             progress,
+            stop: &stop,
         };
         let mut published = Vec::new();
         archive.runtime()?.block_on(async {
@@ -190,8 +196,31 @@ pub fn sync(
                     EpisodeReport::new(feed, episode, outcome)
                 })
             });
+            // After Ctrl-C no episode starts; those in flight stop and are left out.
+            let jobs = jobs.take_while(|_| !stop.is_cancelled());
             let mut done = futures_util::stream::iter(jobs).buffer_unordered(options.jobs.get());
-            while let Some(episode_report) = done.next().await {
+            let mut signals = std::pin::pin!(interrupt::interrupts());
+            loop {
+                let episode_report = tokio::select! {
+                    next = done.next() => match next {
+                        Some(episode_report) => episode_report,
+                        None => break,
+                    },
+                    Some(count) = signals.next() => {
+                        stop.cancel();
+                        summary.interrupted = true;
+                        // A second Ctrl-C does not wait for the pulls to stop.
+                        if count > 1 { break; }
+                        continue;
+                    }
+                };
+                if episode_report
+                    .result
+                    .as_ref()
+                    .is_err_and(interrupt::stopped)
+                {
+                    continue;
+                }
                 report(&episode_report);
                 if let Some(record) = &episode_report.record {
                     let key = (episode_report.feed.clone(), episode_report.episode.clone());
@@ -211,7 +240,10 @@ pub fn sync(
     }
     // Everything this sync published is made durable before a feed names it.
     commit.finish()?;
-    summary.build = build::build(archive, options.feed.as_ref())?;
+    if !summary.interrupted {
+        interrupt::exit_from_now_on(archive.runtime()?);
+        summary.build = build::build(archive, options.feed.as_ref())?;
+    }
     Ok(summary)
 }
 
@@ -226,6 +258,8 @@ struct Context<'a> {
     /// Set up only when some source is remote and the sync is not `--offline`.
     downloader: Option<Downloader>,
     progress: &'a dyn Progress,
+    /// Cancelled by Ctrl-C.
+    stop: &'a CancellationToken,
 }
 
 /// Pulls one episode's recording if it changed, makes its rendition if it is missing or out
@@ -292,15 +326,21 @@ async fn pull(
             let Some(downloader) = &context.downloader else {
                 return Ok((Change::Offline, None));
             };
+            let key = EpisodeKey {
+                feed: feed.id.clone(),
+                episode: episode.id.clone(),
+            };
+            let (recheck, now) = (feed.channel.recheck, recheck::now());
+            if current.is_some_and(|r| recheck::still_fresh(&r.validators, recheck, now, &key)) {
+                return Ok((Change::Unchanged, None));
+            }
             let request = Request {
                 url,
                 known: current.map(|record| &record.validators),
                 partial: &Partial::new(root.path(), &feed.id, &episode.id),
-                key: &EpisodeKey {
-                    feed: feed.id.clone(),
-                    episode: episode.id.clone(),
-                },
+                key: &key,
                 progress: context.progress,
+                stop: context.stop,
             };
             match downloader.download(&request).await? {
                 Download::NotModified => return Ok((Change::Unchanged, None)),

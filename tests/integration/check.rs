@@ -33,7 +33,7 @@ fn the_example_archive_passes_with_warnings_about_apple_and_ogg() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains(
-            "feeds/iran-protests-anniversary.toml:29: warning[enclosure-type]: episode `2020-11-10-maryam-rajavi` is `audio/ogg`, which Apple Podcasts ignores (it plays MP3 and M4A)",
+            "feeds/iran-protests-anniversary.toml:29: warning[enclosure-type]: episode `iran-protests-anniversary/2020-11-10-maryam-rajavi` is `audio/ogg`, which Apple Podcasts ignores (it plays MP3 and M4A)",
         ))
         .stderr("check: 0 errors, 2 warnings\n");
 }
@@ -200,7 +200,7 @@ fn a_changed_guid_and_a_vanished_item_are_errors() {
             "guid-changed",
             "error",
             &format!(
-                "episode `a` was published with GUID `{old_guid}` and would now get `new-guid`: apps would show it twice; set `guid = \"{old_guid}\"` to keep it"
+                "episode `talks/a` was published with GUID `{old_guid}` and would now get `new-guid`: apps would show it twice; set `guid = \"{old_guid}\"` to keep it"
             )
         ),
         "{findings:#?}"
@@ -264,7 +264,7 @@ fn a_published_file_that_changed_size_and_a_soundbite_past_the_end_are_errors() 
         &findings,
         "soundbite",
         "error",
-        "episode `a`: the soundbite ends after the recording"
+        "episode `talks/a`: the soundbite ends after the recording"
     ));
 }
 
@@ -282,7 +282,7 @@ fn two_feeds_sharing_a_guid_collide_in_the_speaker_feed() {
             &findings,
             "duplicate",
             "error",
-            "episode `a` has the GUID `same` of another item in `feeds/speakers/maryam-rajavi.xml`"
+            "episode `talks/a` has the GUID `same` of another item in `feeds/speakers/maryam-rajavi.xml`"
         ),
         "{findings:#?}"
     );

@@ -215,7 +215,7 @@ fn build_before_any_sync_writes_an_empty_feed_and_says_why() {
         .assert()
         .code(0)
         .stderr(predicate::str::contains(
-            "archive: warning: episode `2020-11-10-maryam-rajavi` is left out of `feeds/iran-protests-anniversary.xml`: it has no synced recording yet",
+            "archive: warning: episode `iran-protests-anniversary/2020-11-10-maryam-rajavi` is left out of `feeds/iran-protests-anniversary.xml`: it has no synced recording yet",
         ));
     assert!(
         parse_feed(dir.path(), "iran-protests-anniversary")

@@ -699,7 +699,7 @@ fn progress_off_a_terminal_is_plain_lines_and_quiet_is_quiet() {
     sync(dir.path())
         .assert()
         .code(0)
-        .stderr(predicate::str::is_match(r"(?m)^       new talks/a \(0:04, mp3 mp3, 34709 bytes\)$").unwrap())
+        .stderr(predicate::str::is_match(r"(?m)^       new talks/a \(0:04, mp3, 34709 bytes\)$").unwrap())
         .stderr(predicate::str::is_match(r"sync: 1 new, 0 changed, 0 unchanged, 0 offline, 0 failed; 33\.9 KiB downloaded in \d+\.\d s").unwrap());
     sync(dir.path()).arg("--quiet").assert().code(0).stderr("");
 }

@@ -61,6 +61,6 @@ fn a_missing_local_recording_is_an_episode_failure() {
             "archive: error: episode `talks/a` (`recordings/nope.mp3`): no file `recordings/nope.mp3` in the archive",
         ))
         .stderr(predicate::str::contains(
-            "archive: warning: episode `a` is left out of `feeds/talks.xml`: it has no synced recording yet",
+            "archive: warning: episode `talks/a` is left out of `feeds/talks.xml`: it has no synced recording yet",
         ));
 }

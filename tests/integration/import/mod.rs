@@ -2,6 +2,7 @@
 //! test asserts the exact event, speakers, excerpts and recording URLs.
 
 mod hostile;
+mod json;
 mod review;
 
 use predicates::prelude::*;
@@ -171,7 +172,7 @@ fn importing_again_changes_nothing_and_an_updated_page_adds_only_the_new_speech(
         .code(0)
         .stdout(predicate::str::contains("event (exists)"))
         .stdout(predicate::str::contains(
-            "already in the feed as `2020-11-10-ramesh-separad`",
+            "already in the feed as `events/2020-11-10-ramesh-separad`",
         ))
         .stderr(predicate::str::contains("nothing new to import"));
     assert_eq!(read(dir.path(), "feeds/events.toml"), feed);
@@ -207,7 +208,7 @@ fn a_dry_run_prints_the_pairing_and_writes_nothing() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains(
-            "      new  episode `2020-11-10-ramesh-separad`\n           speaker  Ramesh Separad `ramesh-separad`\n",
+            "      new  episode `events/2020-11-10-ramesh-separad`\n           speaker  Ramesh Separad `ramesh-separad`\n",
         ))
         .stderr(predicate::str::contains("would write feeds/events.toml"));
     assert!(!dir.path().join("feeds/events.toml").exists());
