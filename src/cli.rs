@@ -173,6 +173,10 @@ enum Subcommands {
         /// Print JSON: one object for one file, an array for several.
         #[arg(long)]
         json: bool,
+        /// Also measure loudness (EBU R128: integrated, range, true peak) by decoding the
+        /// whole file; seconds for an hour of audio, where the rest takes milliseconds.
+        #[arg(long)]
+        loudness: bool,
     },
     /// Search every speech (titles, speakers, events, excerpts, transcripts) in the index
     /// that `archive build` writes, ranked as the web pages rank it.
@@ -244,6 +248,7 @@ pub enum Action {
     Probe {
         files: Vec<PathBuf>,
         json: bool,
+        loudness: bool,
     },
     Check {
         feed: Option<FeedId>,
@@ -316,7 +321,15 @@ where
             feed,
             wait: !no_wait,
         },
-        Subcommands::Probe { files, json } => Action::Probe { files, json },
+        Subcommands::Probe {
+            files,
+            json,
+            loudness,
+        } => Action::Probe {
+            files,
+            json,
+            loudness,
+        },
         Subcommands::Check {
             feed,
             json,

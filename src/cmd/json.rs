@@ -92,7 +92,7 @@ pub enum Summary<'a> {
         changed: usize,
         unchanged: usize,
         /// Unchanged sources whose rendition was made again (new settings, say).
-        rendered: usize,
+        re_rendered: usize,
         offline: usize,
         failed: usize,
         downloaded_bytes: u64,

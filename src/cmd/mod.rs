@@ -77,7 +77,11 @@ pub fn run(command: Command) -> Result<Outcome> {
             sync::run(&command.root, &options, wait, command.verbosity, json)
         }
         Action::Build { feed, wait } => build::run(&command.root, feed.as_ref(), wait, quiet, json),
-        Action::Probe { files, json } => probe::run(&files, json),
+        Action::Probe {
+            files,
+            json,
+            loudness,
+        } => probe::run(&files, json, loudness),
         Action::Check {
             feed,
             json,

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::Outcome;
 use crate::probe::{Probe, probe_file};
+use crate::rendition::{Loudness, measure};
 
 /// One line of `--json` output: the probe's fields, or an error.
 #[derive(Serialize)]
@@ -15,19 +16,34 @@ struct Report<'a> {
     path: &'a Path,
     #[serde(flatten)]
     probe: Option<&'a Probe>,
+    /// With `--loudness`: what EBU R128 measures of the decoded audio.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    loudness: Option<Loudness>,
+    /// With `--loudness`: why the audio could not be measured (it does not decode to its end).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    loudness_error: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
 }
 
-/// Probes every file; a file that is not readable audio makes the exit code 1.
-pub fn run(files: &[PathBuf], json: bool) -> Result<Outcome> {
+/// Probes every file (and measures its loudness with `loudness`); a file that is not
+/// readable audio makes the exit code 1, and so does one whose loudness cannot be measured.
+pub fn run(files: &[PathBuf], json: bool, loudness: bool) -> Result<Outcome> {
     let results: Vec<_> = files.iter().map(|path| (path, probe_file(path))).collect();
     let reports: Vec<Report<'_>> = results
         .iter()
-        .map(|(path, result)| Report {
-            path,
-            probe: result.as_ref().ok(),
-            error: result.as_ref().err().map(ToString::to_string),
+        .map(|(path, result)| {
+            let measured = match result {
+                Ok(_) if loudness => Some(measure(path).map_err(|err| err.to_string())),
+                _ => None,
+            };
+            Report {
+                path,
+                probe: result.as_ref().ok(),
+                loudness: measured.as_ref().and_then(|m| m.as_ref().ok().copied()),
+                loudness_error: measured.and_then(Result::err),
+                error: result.as_ref().err().map(ToString::to_string),
+            }
         })
         .collect();
     if json {
@@ -41,7 +57,16 @@ pub fn run(files: &[PathBuf], json: bool) -> Result<Outcome> {
             println!("{}", human(report));
         }
     }
+    let unmeasured = reports
+        .iter()
+        .filter(|r| r.loudness_error.is_some())
+        .count();
     let failed = reports.iter().filter(|r| r.error.is_some()).count();
+    if failed == 0 && unmeasured > 0 {
+        let verb = if unmeasured == 1 { "does" } else { "do" };
+        let files = super::out::count(reports.len(), "file");
+        anyhow::bail!("{unmeasured} of {files} {verb} not decode to the end: loudness unknown");
+    }
     if failed > 0 {
         let verb = if failed == 1 { "is" } else { "are" };
         let files = super::out::count(reports.len(), "file");
@@ -98,6 +123,16 @@ fn human(report: &Report<'_>) -> String {
             "\n  artwork: {} {}x{}",
             art.media_type, art.width, art.height
         );
+    }
+    if let Some(loudness) = &report.loudness {
+        let _ = write!(
+            line,
+            "\n  loudness: {:.1} LUFS integrated, {:.1} LU range, {:.1} dBTP true peak",
+            loudness.integrated_lufs, loudness.range_lu, loudness.true_peak_dbtp
+        );
+    }
+    if let Some(error) = &report.loudness_error {
+        let _ = write!(line, "\n  loudness: error: {error}");
     }
     line
 }

@@ -86,7 +86,9 @@ impl Reporter {
             Err(err) => super::out::error_line(err),
             Ok(_) if self.quiet => return,
             Ok(change) => match &report.record {
-                Some(record) if matches!(change, Change::New | Change::Changed) => {
+                Some(record)
+                    if matches!(change, Change::New | Change::Changed | Change::Rendered) =>
+                {
                     let probe = &record.probe;
                     let rendition = record
                         .rendition
@@ -119,7 +121,7 @@ impl Reporter {
             Ok(Change::Changed) => "changed",
             Ok(Change::Unchanged) => "unchanged",
             Ok(Change::Offline) => "offline",
-            Ok(Change::Rendered) => "rendered",
+            Ok(Change::Rendered) => "re-rendered",
             Err(_) => "failed",
         };
         self.json.emit(&Event::Episode {

@@ -59,7 +59,7 @@ pub fn run(
         new: summary.count(Change::New),
         changed: summary.count(Change::Changed),
         unchanged: summary.count(Change::Unchanged),
-        rendered: summary.count(Change::Rendered),
+        re_rendered: summary.count(Change::Rendered),
         offline: summary.count(Change::Offline),
         failed,
         downloaded_bytes: reporter.bytes(),
@@ -84,12 +84,16 @@ fn line(archive: &Archive, summary: &Summary, reporter: &Reporter, started: Inst
     if summary.episodes.is_empty() {
         return "no episodes yet: add an `[[episode]]` to a feed's `feeds/<id>.toml`".to_owned();
     }
+    // Re-rendered sources (new rendition settings, say) are named only when there are some.
+    let re_rendered = match summary.count(Change::Rendered) {
+        0 => String::new(),
+        count => format!(" {count} re-rendered,"),
+    };
     format!(
-        "{} new, {} changed, {} unchanged, {} rendered, {} offline, {} failed; {} downloaded in {:.1} s",
+        "{} new, {} changed, {} unchanged,{re_rendered} {} offline, {} failed; {} downloaded in {:.1} s",
         summary.count(Change::New),
         summary.count(Change::Changed),
         summary.count(Change::Unchanged),
-        summary.count(Change::Rendered),
         summary.count(Change::Offline),
         summary.failures().count(),
         bytesize::ByteSize::b(reporter.bytes()).display().iec(),

@@ -66,7 +66,7 @@ impl fmt::Display for Change {
             Change::Changed => "changed",
             Change::Unchanged => "unchanged",
             Change::Offline => "offline",
-            Change::Rendered => "rendered",
+            Change::Rendered => "re-rendered",
         })
     }
 }

@@ -13,7 +13,7 @@ use std::process::Command;
 use serde_json::{Value, json};
 
 use crate::serve::Serving;
-use crate::support::{example_archive, repo, sync};
+use crate::support::{repo, sync, synced_example};
 
 fn browse(url: &str, screenshot: &Path) -> Value {
     browse_with(url, screenshot, &json!({}))
@@ -80,8 +80,7 @@ fn assert_accessible(page: &Value) {
 
 #[test]
 fn the_feed_page_lists_every_speech_and_its_players_load() {
-    let dir = example_archive();
-    sync(dir.path()).assert().code(0);
+    let dir = synced_example();
     let catalog = speech_archive::catalog::load(dir.path()).unwrap();
     let feed = &catalog.feeds[0];
     let (records, _) = speech_archive::state::State::new(dir.path())
@@ -130,8 +129,7 @@ fn the_feed_page_lists_every_speech_and_its_players_load() {
 
 #[test]
 fn a_speaker_page_lists_their_speeches() {
-    let dir = example_archive();
-    sync(dir.path()).assert().code(0);
+    let dir = synced_example();
     let server = Serving::start(dir.path(), &[]);
     let page = browse(
         &format!("http://{}/feeds/speakers/hasti-hesami.html", server.host),
@@ -190,7 +188,7 @@ const PERSIAN_TRANSCRIPT: &str = "WEBVTT\n\n00:00:00.000 --> 00:00:04.000\nقی�
 
 /// The example archive with a Persian feed of one speech, synced.
 fn persian_archive() -> tempfile::TempDir {
-    let dir = example_archive();
+    let dir = synced_example();
     crate::support::write(dir.path(), "feeds/farsi.toml", PERSIAN_FEED);
     crate::support::write(dir.path(), "recordings/aban.vtt", PERSIAN_TRANSCRIPT);
     sync(dir.path()).assert().code(0);

@@ -4,7 +4,7 @@ use predicates::prelude::*;
 use serde_json::Value;
 
 use crate::support::{
-    FEED_HEAD, archive, archive_with, episode, example_archive, fixture, read, sync, write,
+    FEED_HEAD, archive, archive_with, episode, fixture, read, sync, synced_example, write,
 };
 
 fn check_json(root: &std::path::Path) -> (Vec<Value>, i32) {
@@ -26,8 +26,7 @@ fn has(findings: &[Value], rule: &str, severity: &str, message: &str) -> bool {
 
 #[test]
 fn the_example_archive_passes_with_warnings_about_apple_and_ogg() {
-    let dir = example_archive();
-    archive(dir.path()).arg("sync").assert().code(0);
+    let dir = synced_example();
     archive(dir.path())
         .arg("check")
         .assert()

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use predicates::prelude::*;
 
-use crate::support::{archive, archive_with, episode, example_archive, read};
+use crate::support::{archive, archive_with, episode, example_archive, read, synced_example};
 
 #[test]
 fn bad_usage_exits_2() {
@@ -51,8 +51,7 @@ fn a_catalog_error_names_file_line_and_column_and_writes_nothing() {
 
 #[test]
 fn a_catalog_error_leaves_the_published_feed_intact() {
-    let dir = example_archive();
-    archive(dir.path()).arg("sync").assert().code(0);
+    let dir = synced_example();
     let before = read(dir.path(), "feeds/iran-protests-anniversary.xml");
     let catalog = read(dir.path(), "feeds/iran-protests-anniversary.toml");
     crate::support::write(

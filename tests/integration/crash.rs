@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use predicates::prelude::*;
 
 use crate::server::{Reply, Server};
-use crate::support::{archive_with, episode, fixture, read, sync};
+use crate::support::{archive_with, episode, fixture, read, sync, synced_example};
 
 fn spawn_sync(root: &Path) -> Child {
     Command::new(assert_cmd::cargo::cargo_bin("archive"))
@@ -175,8 +175,7 @@ fn kill_9_at_random_moments_then_sync_converges() {
 /// those episodes again, and ends where an uninterrupted sync ends.
 #[test]
 fn a_power_loss_before_the_commit_is_repaired_by_the_next_sync() {
-    let dir = crate::support::example_archive();
-    sync(dir.path()).assert().code(0);
+    let dir = synced_example();
     let feed = read(dir.path(), "feeds/iran-protests-anniversary.xml");
     let state = dir.path().join(".archive/state/iran-protests-anniversary");
     let record = |episode: &str| -> serde_json::Value {

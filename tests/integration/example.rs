@@ -6,7 +6,7 @@ use std::time::SystemTime;
 
 use predicates::prelude::*;
 
-use crate::support::{archive, example_archive, parse_feed, read};
+use crate::support::{archive, example_archive, parse_feed, read, synced_example};
 
 const FEED: &str = "feeds/iran-protests-anniversary.xml";
 
@@ -63,8 +63,7 @@ fn sync_publishes_every_speech_and_a_second_sync_changes_nothing() {
 
 #[test]
 fn the_feed_is_the_same_bytes_from_sync_and_from_build() {
-    let dir = example_archive();
-    archive(dir.path()).arg("sync").assert().code(0);
+    let dir = synced_example();
     let synced = read(dir.path(), FEED);
     std::fs::remove_file(dir.path().join(FEED)).unwrap();
     archive(dir.path()).arg("build").assert().code(0);
@@ -73,15 +72,13 @@ fn the_feed_is_the_same_bytes_from_sync_and_from_build() {
 
 #[test]
 fn example_feed_snapshot() {
-    let dir = example_archive();
-    archive(dir.path()).arg("sync").assert().code(0);
+    let dir = synced_example();
     insta::assert_snapshot!("example_feed", read(dir.path(), FEED));
 }
 
 #[test]
 fn xmllint_accepts_the_feed() {
-    let dir = example_archive();
-    archive(dir.path()).arg("sync").assert().code(0);
+    let dir = synced_example();
     let status = std::process::Command::new("xmllint")
         .arg("--noout")
         .arg(dir.path().join(FEED))
@@ -107,8 +104,7 @@ fn assert_paragraphs(description: &str, excerpt: &str) {
 
 #[test]
 fn every_item_parses_back_with_the_fields_of_its_episode() {
-    let dir = example_archive();
-    archive(dir.path()).arg("sync").assert().code(0);
+    let dir = synced_example();
     let channel = parse_feed(dir.path(), "iran-protests-anniversary");
     let catalog: toml::Table =
         toml::from_str(&read(dir.path(), "feeds/iran-protests-anniversary.toml")).unwrap();
@@ -154,6 +150,8 @@ fn every_item_parses_back_with_the_fields_of_its_episode() {
             "{title}"
         );
 
+        // The enclosure is the loudness-normalised MP3; the original recording, published
+        // byte for byte, is the second alternate enclosure.
         let enclosure = item.enclosure().unwrap();
         let media = enclosure
             .url()
@@ -161,6 +159,7 @@ fn every_item_parses_back_with_the_fields_of_its_episode() {
             .unwrap();
         let size = std::fs::metadata(dir.path().join(media)).unwrap().len();
         assert_eq!(enclosure.length(), size.to_string(), "{title}");
+        assert_eq!(enclosure.mime_type(), "audio/mpeg", "{title}");
         let audio = episode["audio"].as_str().unwrap();
         let expected_type = match audio.rsplit('.').next().unwrap() {
             "mp3" => "audio/mpeg",
@@ -169,9 +168,14 @@ fn every_item_parses_back_with_the_fields_of_its_episode() {
             "flac" => "audio/flac",
             other => panic!("unexpected extension {other}"),
         };
-        assert_eq!(enclosure.mime_type(), expected_type, "{title}");
+        let original = &item.extensions()["podcast"]["alternateEnclosure"][1];
+        assert_eq!(original.attrs()["type"], expected_type, "{title}");
+        let original_url = &original.children()["source"][0].attrs()["uri"];
+        let original_media = original_url
+            .strip_prefix("https://archive.example.org/")
+            .unwrap();
         assert_eq!(
-            std::fs::read(dir.path().join(media)).unwrap(),
+            std::fs::read(dir.path().join(original_media)).unwrap(),
             std::fs::read(dir.path().join(audio)).unwrap()
         );
 
@@ -189,7 +193,13 @@ fn every_item_parses_back_with_the_fields_of_its_episode() {
             chrono::DateTime::parse_from_rfc3339(&published).unwrap()
         );
 
-        let probe = speech_archive::probe::probe_file(&dir.path().join(audio)).unwrap();
+        // The duration is the rendition's, which is the source's to within one MP3 frame.
+        let probe = speech_archive::probe::probe_file(&dir.path().join(media)).unwrap();
+        let source = speech_archive::probe::probe_file(&dir.path().join(audio)).unwrap();
+        assert!(
+            (probe.duration - source.duration).abs() <= 1152.0 / 44_100.0,
+            "{title}"
+        );
         let item_itunes = item.itunes_ext().unwrap();
         assert_eq!(
             item_itunes.duration(),

@@ -26,6 +26,7 @@ mod stale;
 mod support;
 mod sync_http;
 mod sync_local;
+mod sync_rendition;
 mod trust;
 mod verbose;
 mod wording;

@@ -11,7 +11,7 @@ use object_store::path::Path as Key;
 use object_store::{Attribute, ObjectStore, ObjectStoreExt};
 use predicates::prelude::*;
 
-use crate::support::{archive, example_archive, fixture, read, sync, write};
+use crate::support::{archive, fixture, read, sync, synced_example, write};
 
 /// A single-node Garage with one bucket and one key, stopped on drop.
 struct Garage {
@@ -179,8 +179,7 @@ impl Garage {
 
     /// An archive of the example, synced, set up to publish to this Garage.
     fn archive(&self) -> tempfile::TempDir {
-        let dir = example_archive();
-        sync(dir.path()).arg("--quiet").assert().code(0);
+        let dir = synced_example();
         self.settings(dir.path(), "30d");
         dir
     }
@@ -347,7 +346,7 @@ fn a_full_publish_puts_every_object_with_its_type_and_caching() {
 }
 
 #[test]
-fn a_republish_uploads_nothing_and_a_changed_recording_uploads_one_media_object() {
+fn a_republish_uploads_nothing_and_a_changed_recording_uploads_it_and_its_rendition() {
     let garage = Garage::start();
     let dir = garage.archive();
     garage.publish(dir.path()).assert().code(0);
@@ -366,10 +365,13 @@ fn a_republish_uploads_nothing_and_a_changed_recording_uploads_one_media_object(
     sync(dir.path()).arg("--quiet").assert().code(0);
     let changed = garage.publish(dir.path()).assert().code(0);
     let files = uploaded(&changed.get_output().stderr);
+    // The new recording and its new rendition, nothing else.
     let media: Vec<&String> = files.iter().filter(|f| f.starts_with("media/")).collect();
-    assert_eq!(media.len(), 1, "{files:?}");
+    assert_eq!(media.len(), 2, "{files:?}");
     assert!(
-        media[0].starts_with("media/iran-protests-anniversary/2020-11-10-ramesh-separad-"),
+        media
+            .iter()
+            .all(|f| f.starts_with("media/iran-protests-anniversary/2020-11-10-ramesh-separad-")),
         "{files:?}"
     );
     assert!(
@@ -476,7 +478,7 @@ fn prune_waits_for_the_grace_period_and_a_dry_run_changes_nothing() {
         .arg("--prune")
         .assert()
         .code(0)
-        .stderr(predicate::str::contains("0 deleted, 1 unreferenced kept"));
+        .stderr(predicate::str::contains("0 deleted, 2 unreferenced kept"));
     assert!(garage.keys().contains(&old), "within the grace period");
 
     garage.settings(dir.path(), "0s");

@@ -28,7 +28,7 @@ fn ffmpeg(program: &str, args: &[&str]) -> std::process::Output {
 }
 
 /// Integrated loudness (LUFS) and true peak (dBTP) by ffmpeg's `ebur128=peak=true`.
-fn ffmpeg_loudness(path: &Path) -> (f64, f64) {
+pub(crate) fn ffmpeg_loudness(path: &Path) -> (f64, f64) {
     let path = path.to_str().unwrap();
     let output = ffmpeg(
         "ffmpeg",
@@ -157,6 +157,49 @@ fn loudness_agrees_with_ffmpeg_ebur128_on_every_audio_fixture() {
             "{name}: ours {ours:?}, ffmpeg peak {peak} dBTP"
         );
     }
+}
+
+/// `archive probe --loudness` prints what ffmpeg measures, and `--json` carries it; a file
+/// that does not decode to its end has no loudness and says why.
+#[test]
+fn archive_probe_reports_loudness_range_and_true_peak() {
+    let path = fixture("flac.flac");
+    let output = crate::support::archive(Path::new("."))
+        .args(["probe", "--loudness", "--json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let loudness = &report["loudness"];
+    let (integrated, peak) = ffmpeg_loudness(&path);
+    let ours = loudness["integrated_lufs"].as_f64().unwrap();
+    assert!((ours - integrated).abs() <= 0.3, "{report}");
+    assert!((loudness["true_peak_dbtp"].as_f64().unwrap() - peak).abs() <= 0.5);
+    assert!(loudness["range_lu"].as_f64().unwrap() >= 0.0);
+
+    let human = crate::support::archive(Path::new("."))
+        .args(["probe", "--loudness"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(human.stdout).unwrap();
+    assert!(
+        text.contains(&format!("\n  loudness: {ours:.1} LUFS integrated, ")),
+        "{text}"
+    );
+
+    let dir = TempDir::new().unwrap();
+    let cut = dir.path().join("cut.flac");
+    let bytes = std::fs::read(&path).unwrap();
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let broken = crate::support::archive(Path::new("."))
+        .args(["probe", "--loudness"])
+        .arg(&cut)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(broken.stdout).unwrap();
+    assert_eq!(broken.status.code(), Some(1), "{text}");
 }
 
 #[test]

@@ -9,7 +9,7 @@ use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
-use crate::support::{example_archive, sync};
+use crate::support::synced_example;
 
 /// A running `archive serve`, stopped with SIGINT when dropped.
 pub struct Serving {
@@ -127,8 +127,7 @@ pub fn request(host: &str, method: &str, path: &str, headers: &[(&str, &str)]) -
 
 /// The example archive, synced, with one more (empty) file in `media/` that no build wrote.
 fn archive_with_media() -> (tempfile::TempDir, String, Vec<u8>) {
-    let dir = example_archive();
-    sync(dir.path()).assert().code(0);
+    let dir = synced_example();
     let media = dir.path().join("media/iran-protests-anniversary");
     let mp3 = std::fs::read_dir(&media)
         .unwrap()

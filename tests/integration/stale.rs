@@ -7,15 +7,9 @@ use std::path::Path;
 use predicates::prelude::*;
 use serde_json::Value;
 
-use crate::support::{FEED_HEAD, archive, example_archive, fixture, read, sync, write};
+use crate::support::{FEED_HEAD, archive, fixture, read, sync, synced_example, write};
 
 const FEED: &str = "iran-protests-anniversary";
-
-fn synced_example() -> tempfile::TempDir {
-    let dir = example_archive();
-    sync(dir.path()).assert().code(0);
-    dir
-}
 
 /// Runs `archive build` and checks that it deleted exactly `gone`, saying so for each.
 fn build_deletes(root: &Path, gone: &[String]) {

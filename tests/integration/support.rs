@@ -46,6 +46,28 @@ pub fn example_archive() -> TempDir {
     dir
 }
 
+/// A copy of the example archive after `archive sync`: catalog, recordings, media with their
+/// renditions, feeds, pages and sync state. The example is synced once per test run (making
+/// its four renditions is the slow part) and copied with its timestamps, so a sync of the copy
+/// finds everything current.
+pub fn synced_example() -> TempDir {
+    static SYNCED: std::sync::OnceLock<TempDir> = std::sync::OnceLock::new();
+    let synced = SYNCED.get_or_init(|| {
+        let dir = example_archive();
+        sync(dir.path()).arg("--quiet").assert().code(0);
+        dir
+    });
+    let dir = TempDir::new().unwrap();
+    let status = std::process::Command::new("cp")
+        .arg("-a")
+        .arg(synced.path().join("."))
+        .arg(dir.path())
+        .status()
+        .unwrap();
+    assert!(status.success(), "cp -a of the synced example failed");
+    dir
+}
+
 /// A temp archive with one speaker and `feeds/talks.toml` made of `episodes`.
 pub fn archive_with(episodes: &str) -> TempDir {
     let dir = TempDir::new().unwrap();
@@ -62,12 +84,17 @@ pub fn archive_with(episodes: &str) -> TempDir {
     dir
 }
 
-/// The `[feed]` table of [`archive_with`].
+/// The `[feed]` table of [`archive_with`]. Its feed publishes the recordings as they are
+/// (renditions off), so that the download, build and trust tests see the bytes they served;
+/// the example archive and the rendition tests keep renditions on.
 pub const FEED_HEAD: &str = r#"[feed]
 title = "Talks"
 description = "Test feed"
 language = "en"
 public_url = "https://archive.example.org/"
+
+[feed.rendition]
+enabled = false
 
 [[event]]
 id = "conference"

@@ -7,15 +7,14 @@ use super::{
     assert_accessible, assert_no_serious_violations, browse_with, persian_archive, screenshot,
 };
 use crate::serve::Serving;
-use crate::support::{example_archive, sync};
+use crate::support::synced_example;
 
 const FEED: &str = "iran-protests-anniversary";
 const RAJAVI: &str = "2020-11-10-maryam-rajavi";
 
 #[test]
 fn a_shared_speech_link_shows_its_title_description_and_image() {
-    let dir = example_archive();
-    sync(dir.path()).assert().code(0);
+    let dir = synced_example();
     let catalog = speech_archive::catalog::load(dir.path()).unwrap();
     let episode = catalog.feeds[0]
         .episodes
@@ -49,7 +48,8 @@ fn a_shared_speech_link_shows_its_title_description_and_image() {
         audio.starts_with(&format!("{base}media/{FEED}/{RAJAVI}-")),
         "{audio}"
     );
-    assert_eq!(meta["og:audio:type"], "audio/ogg");
+    // The rendition: an MP3 every browser and app plays.
+    assert_eq!(meta["og:audio:type"], "audio/mpeg");
     assert_eq!(page["canonical"], url.as_str());
     let ld = &page["jsonld"];
     assert_eq!(ld["@type"], "PodcastEpisode");
@@ -70,8 +70,7 @@ fn a_shared_speech_link_shows_its_title_description_and_image() {
 
 #[test]
 fn clicking_a_transcript_timestamp_seeks_the_player() {
-    let dir = example_archive();
-    sync(dir.path()).assert().code(0);
+    let dir = synced_example();
     let server = Serving::start(dir.path(), &[]);
     let url = format!("http://{}/feeds/{FEED}/{RAJAVI}.html", server.host);
     let page = browse_with(
@@ -87,8 +86,7 @@ fn clicking_a_transcript_timestamp_seeks_the_player() {
 
 #[test]
 fn the_speech_page_reads_without_javascript() {
-    let dir = example_archive();
-    sync(dir.path()).assert().code(0);
+    let dir = synced_example();
     let server = Serving::start(dir.path(), &[]);
     let url = format!("http://{}/feeds/{FEED}/{RAJAVI}.html", server.host);
     let page = browse_with(

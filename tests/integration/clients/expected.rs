@@ -109,7 +109,12 @@ fn item(context: &Context<'_>, episode: &Table, durations: &mut HashMap<String, 
         &std::fs::read(root.join(format!(".archive/state/{feed_id}/{id}.json"))).unwrap(),
     )
     .unwrap();
-    let media = record["media"].as_str().unwrap().to_owned();
+    // The enclosure is the rendition when the feed makes one, else the recording itself.
+    let rendition = record.get("rendition");
+    let media = rendition.unwrap_or(&record)["media"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let duration = *durations.entry(media.clone()).or_insert_with(|| {
         speech_archive::probe::probe_file(&root.join(&media))
             .unwrap()
@@ -134,7 +139,10 @@ fn item(context: &Context<'_>, episode: &Table, durations: &mut HashMap<String, 
         }),
         url: format!("{public_url}{media}"),
         length: std::fs::metadata(root.join(&media)).unwrap().len(),
-        mime_type: mime_type(&audio).to_owned(),
+        mime_type: rendition.map_or_else(
+            || mime_type(&audio).to_owned(),
+            |rendition| rendition["mime_type"].as_str().unwrap().to_owned(),
+        ),
         published: published(context.catalog, episode),
         duration,
         persons: persons(context.speakers, episode),

@@ -67,7 +67,9 @@ fn hostile_archive(root: &Path) -> String {
     String::from(
         "[feed]\ntitle = \"Stress & <test> ]]> 🎙\"\ndescription = \"Hostile text\"\nlanguage = \"fa\"\n\
          public_url = \"https://archive.example.org/a&b/\"\nimage = \"https://archive.example.org/cover.png\"\n\
-         categories = [\"News > Politics\"]\n",
+         categories = [\"News > Politics\"]\n\n\
+         # The feed's text is under test: the recording is published as it is.\n\
+         [feed.rendition]\nenabled = false\n",
     )
 }
 

@@ -14,7 +14,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::support::{archive, example_archive};
+use crate::support::synced_example;
 use expected::{Item, decoded_again, squash};
 use parsers::{CLIENTS, parse_with};
 
@@ -301,8 +301,7 @@ fn assert_every_client_reads(feed: &Path, expected: &[Item]) {
 
 #[test]
 fn every_client_reads_the_example_feed_and_a_speaker_feed() {
-    let dir = example_archive();
-    archive(dir.path()).arg("sync").assert().code(0);
+    let dir = synced_example();
     let feed = dir.path().join("feeds/iran-protests-anniversary.xml");
     let expected = expected::feed(dir.path(), "iran-protests-anniversary");
     assert_eq!(expected.len(), 4);
@@ -328,8 +327,7 @@ fn every_client_reads_the_example_feed_and_a_speaker_feed() {
 /// podparse lost the chapters and podcast-parser read the image as whitespace.
 #[test]
 fn empty_elements_are_self_closed() {
-    let dir = example_archive();
-    archive(dir.path()).arg("sync").assert().code(0);
+    let dir = synced_example();
     let xml = crate::support::read(dir.path(), "feeds/iran-protests-anniversary.xml");
     let lines: Vec<&str> = xml.lines().map(str::trim).collect();
     for pair in lines.windows(2) {

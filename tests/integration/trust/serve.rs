@@ -7,7 +7,7 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use crate::serve::{Answer, Serving, request};
-use crate::support::{example_archive, sync};
+use crate::support::synced_example;
 
 const FEED: &str = "/feeds/iran-protests-anniversary.xml";
 
@@ -24,12 +24,6 @@ fn cpu_ticks(pid: u32) -> u32 {
     // The fields after the command name, which is in parentheses.
     let fields: Vec<&str> = stat[stat.rfind(')').unwrap() + 2..].split(' ').collect();
     fields[11].parse::<u32>().unwrap() + fields[12].parse::<u32>().unwrap()
-}
-
-fn synced_example() -> tempfile::TempDir {
-    let dir = example_archive();
-    sync(dir.path()).assert().code(0);
-    dir
 }
 
 /// One request sent to `addr` with `Host: host`, exactly as given, and its whole answer.
