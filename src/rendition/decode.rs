@@ -1,5 +1,5 @@
-//! Streaming decode of a recording with Symphonia (and libopus for Opus, which Symphonia
-//! does not decode), as interleaved `f32` chunks of one packet each.
+//! Streaming decode of a recording with Symphonia (and our [`OpusDecoder`] for Opus, which
+//! Symphonia does not decode), as interleaved `f32` chunks of one packet each.
 //!
 //! The reader is strict where a player would be lenient: a packet that fails to decode, a
 //! reader error before the end of the stream, a change of sample rate or channel count, or
@@ -23,15 +23,16 @@ use symphonia::core::meta::MetadataOptions;
 
 use super::RenditionError;
 use super::edit_list::priming_frames;
+use super::opus::OpusDecoder;
 
 /// The longest recording rendered: a day. Longer ones are refused rather than run for hours.
 pub const MAX_SECONDS: u64 = 24 * 3600;
 
-/// Symphonia's decoders plus libopus for Opus.
+/// Symphonia's decoders plus ours for Opus.
 static CODECS: LazyLock<CodecRegistry> = LazyLock::new(|| {
     let mut registry = CodecRegistry::new();
     symphonia::default::register_enabled_codecs(&mut registry);
-    registry.register_audio_decoder::<symphonia_adapter_libopus::OpusDecoder>();
+    registry.register_audio_decoder::<OpusDecoder>();
     registry
 });
 
