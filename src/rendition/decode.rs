@@ -269,3 +269,79 @@ fn mp4_edit(path: &Path, track: &Track, media: &MediaInfo, rate: u32) -> (u64, O
     };
     (skip, limit)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::process::Command;
+
+    use super::*;
+
+    fn repo(path: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+    }
+
+    /// Every sample of `path`, interleaved.
+    fn decode(path: &Path) -> (Vec<f32>, usize) {
+        let mut decoder = Decoder::open(path).unwrap();
+        let mut samples = Vec::new();
+        while let Some(chunk) = decoder.next_chunk().unwrap() {
+            samples.extend_from_slice(chunk);
+        }
+        (samples, decoder.channels())
+    }
+
+    /// Every sample of `path` as ffmpeg decodes it with libopus, interleaved.
+    fn libopus(path: &Path) -> Vec<f32> {
+        let output = Command::new("ffmpeg")
+            .args(["-v", "error", "-c:a", "libopus", "-i"])
+            .arg(path)
+            .args(["-f", "f32le", "-"])
+            .output()
+            .expect("ffmpeg (with libopus) is needed by this test: apt-get install ffmpeg");
+        assert!(output.status.success(), "{output:?}");
+        output
+            .stdout
+            .chunks_exact(4)
+            .map(|bytes| f32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]))
+            .collect()
+    }
+
+    /// Signal-to-difference ratio of `ours` against `reference`, dB.
+    fn snr(ours: &[f32], reference: &[f32]) -> f64 {
+        let signal: f64 = reference.iter().map(|s| f64::from(*s).powi(2)).sum();
+        let error: f64 = ours
+            .iter()
+            .zip(reference)
+            .map(|(a, b)| f64::from(a - b).powi(2))
+            .sum();
+        10.0 * (signal / error.max(f64::MIN_POSITIVE)).log10()
+    }
+
+    #[test]
+    fn opus_decodes_sample_for_sample_like_libopus_pre_skip_and_end_trim_included() {
+        let stereo = tempfile::TempDir::new().unwrap();
+        let made = stereo.path().join("stereo.opus");
+        let status = Command::new("ffmpeg")
+            .args(["-v", "error", "-i"])
+            .arg(repo("recordings/2020-11-10-aidin-saidian.m4a"))
+            .args(["-t", "8", "-ac", "2", "-c:a", "libopus", "-b:a", "64k"])
+            .arg(&made)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        for (path, channels) in [
+            (repo("tests/fixtures/audio/opus.opus"), 1),
+            (repo("recordings/2020-11-10-maryam-rajavi.opus"), 1),
+            (made, 2),
+        ] {
+            let (ours, decoded_channels) = decode(&path);
+            let reference = libopus(&path);
+            assert_eq!(decoded_channels, channels, "{}", path.display());
+            assert_eq!(ours.len(), reference.len(), "{}", path.display());
+            // A frame out of step, or a wrong decode, is far below this; the two differ by
+            // libopus's float rounding only.
+            let snr = snr(&ours, &reference);
+            assert!(snr > 70.0, "{}: {snr} dB", path.display());
+        }
+    }
+}
