@@ -88,7 +88,11 @@ impl OpusDecoder {
             return decode_error("opus: the stream has no OpusHead");
         };
         let head = Head::parse(extra)?;
-        if params.channels.as_ref().is_some_and(|ch| ch.count() != head.channels) {
+        if params
+            .channels
+            .as_ref()
+            .is_some_and(|ch| ch.count() != head.channels)
+        {
             return decode_error("opus: the container and the OpusHead disagree on channels");
         }
         // Opus decodes to any of its rates; 48 kHz unless the container says otherwise.
@@ -288,7 +292,10 @@ mod tests {
         let data = &packets(&[0.5], 1)[0];
         let mut packet = PacketRef::new(0, Timestamp::ZERO, Duration::ZERO, data);
         packet.trim_end = Duration::from(100u64);
-        assert_eq!(decoder.decode_ref(&packet).unwrap().frames(), 960 - 312 - 100);
+        assert_eq!(
+            decoder.decode_ref(&packet).unwrap().frames(),
+            960 - 312 - 100
+        );
     }
 
     #[test]
