@@ -83,7 +83,7 @@ pub struct OpusDecoder {
 }
 
 impl OpusDecoder {
-    fn try_new(params: &AudioCodecParameters, opts: &AudioDecoderOptions) -> Result<Self> {
+    fn try_new(params: &AudioCodecParameters, opts: AudioDecoderOptions) -> Result<Self> {
         let Some(extra) = params.extra_data.as_deref() else {
             return decode_error("opus: the stream has no OpusHead");
         };
@@ -95,20 +95,19 @@ impl OpusDecoder {
         {
             return decode_error("opus: the container and the OpusHead disagree on channels");
         }
-        // Opus decodes to any of its rates; 48 kHz unless the container says otherwise.
+        // Opus decodes to 8, 12, 16, 24 or 48 kHz; 48 unless the container says otherwise.
         let rate = params.sample_rate.unwrap_or(48_000);
-        if ![8_000, 12_000, 16_000, 24_000, 48_000].contains(&rate) {
+        let codec = i32::try_from(rate)
+            .ok()
+            .and_then(|rate| opus_pure::OpusDecoder::new(rate, head.channels).ok());
+        let Some(mut codec) = codec else {
             return unsupported_error("opus: the sample rate is not one Opus decodes to");
-        }
+        };
         let layout = if head.channels == 1 {
             layouts::CHANNEL_LAYOUT_MONO
         } else {
             layouts::CHANNEL_LAYOUT_STEREO
         };
-        // `rate` is one of the five above, so it fits.
-        #[allow(clippy::cast_possible_wrap)]
-        let mut codec = opus_pure::OpusDecoder::new(rate as i32, head.channels)
-            .or_else(|_| unsupported_error("opus: the decoder refuses this stream"))?;
         codec.gain_q8 = i32::from(head.gain_q8);
         Ok(Self {
             params: params.clone(),
@@ -127,9 +126,15 @@ impl OpusDecoder {
         if data.is_empty() {
             return decode_error("opus: empty packet");
         }
-        let frames = match self.codec.decode(data, MAX_FRAMES, &mut self.pcm) {
-            Ok(frames) => frames,
-            Err(err) => return decode_error(reason(&err)),
+        // The codec is not expected to panic on a hostile packet; if it does, that packet is
+        // an error like any other (the decoder is not used again: the decode stops there).
+        let decoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.codec.decode(data, MAX_FRAMES, &mut self.pcm)
+        }));
+        let frames = match decoded {
+            Ok(Ok(frames)) => frames,
+            Ok(Err(err)) => return decode_error(reason(&err)),
+            Err(_) => return decode_error("opus: the decoder failed on this packet"),
         };
         self.buf.render_uninit(Some(frames));
         self.buf
@@ -191,7 +196,7 @@ impl RegisterableAudioDecoder for OpusDecoder {
         params: &AudioCodecParameters,
         opts: &AudioDecoderOptions,
     ) -> Result<Box<dyn AudioDecoder>> {
-        Ok(Box::new(Self::try_new(params, opts)?))
+        Ok(Box::new(Self::try_new(params, *opts)?))
     }
 
     fn supported_codecs() -> &'static [SupportedAudioCodec] {
@@ -234,7 +239,7 @@ mod tests {
             .for_codec(CODEC_ID_OPUS)
             .with_sample_rate(48_000)
             .with_extra_data(head.into_boxed_slice());
-        OpusDecoder::try_new(&params, &AudioDecoderOptions::default())
+        OpusDecoder::try_new(&params, AudioDecoderOptions::default())
     }
 
     /// `count` packets of 20 ms, encoded by the codec: a 440 Hz tone at `amplitude` per
@@ -342,6 +347,6 @@ mod tests {
         assert!(decoder(head(1, 312, 0, 0)[..18].to_vec()).is_err());
         let mut params = AudioCodecParameters::new();
         params.for_codec(CODEC_ID_OPUS).with_sample_rate(48_000);
-        assert!(OpusDecoder::try_new(&params, &AudioDecoderOptions::default()).is_err());
+        assert!(OpusDecoder::try_new(&params, AudioDecoderOptions::default()).is_err());
     }
 }
