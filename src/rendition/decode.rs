@@ -1,5 +1,5 @@
-//! Streaming decode of a recording with Symphonia (and libopus for Opus, which Symphonia
-//! does not decode), as interleaved `f32` chunks of one packet each.
+//! Streaming decode of a recording with Symphonia (and our [`OpusDecoder`] for Opus, which
+//! Symphonia does not decode), as interleaved `f32` chunks of one packet each.
 //!
 //! The reader is strict where a player would be lenient: a packet that fails to decode, a
 //! reader error before the end of the stream, a change of sample rate or channel count, or
@@ -23,15 +23,16 @@ use symphonia::core::meta::MetadataOptions;
 
 use super::RenditionError;
 use super::edit_list::priming_frames;
+use super::opus::OpusDecoder;
 
 /// The longest recording rendered: a day. Longer ones are refused rather than run for hours.
 pub const MAX_SECONDS: u64 = 24 * 3600;
 
-/// Symphonia's decoders plus libopus for Opus.
+/// Symphonia's decoders plus ours for Opus.
 static CODECS: LazyLock<CodecRegistry> = LazyLock::new(|| {
     let mut registry = CodecRegistry::new();
     symphonia::default::register_enabled_codecs(&mut registry);
-    registry.register_audio_decoder::<symphonia_adapter_libopus::OpusDecoder>();
+    registry.register_audio_decoder::<OpusDecoder>();
     registry
 });
 
@@ -267,4 +268,80 @@ fn mp4_edit(path: &Path, track: &Track, media: &MediaInfo, rate: u32) -> (u64, O
         _ => None,
     };
     (skip, limit)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::process::Command;
+
+    use super::*;
+
+    fn repo(path: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+    }
+
+    /// Every sample of `path`, interleaved.
+    fn decode(path: &Path) -> (Vec<f32>, usize) {
+        let mut decoder = Decoder::open(path).unwrap();
+        let mut samples = Vec::new();
+        while let Some(chunk) = decoder.next_chunk().unwrap() {
+            samples.extend_from_slice(chunk);
+        }
+        (samples, decoder.channels())
+    }
+
+    /// Every sample of `path` as ffmpeg decodes it with libopus, interleaved.
+    fn libopus(path: &Path) -> Vec<f32> {
+        let output = Command::new("ffmpeg")
+            .args(["-v", "error", "-c:a", "libopus", "-i"])
+            .arg(path)
+            .args(["-f", "f32le", "-"])
+            .output()
+            .expect("ffmpeg (with libopus) is needed by this test: apt-get install ffmpeg");
+        assert!(output.status.success(), "{output:?}");
+        output
+            .stdout
+            .chunks_exact(4)
+            .map(|bytes| f32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]))
+            .collect()
+    }
+
+    /// Signal-to-difference ratio of `ours` against `reference`, dB.
+    fn snr(ours: &[f32], reference: &[f32]) -> f64 {
+        let signal: f64 = reference.iter().map(|s| f64::from(*s).powi(2)).sum();
+        let error: f64 = ours
+            .iter()
+            .zip(reference)
+            .map(|(a, b)| f64::from(a - b).powi(2))
+            .sum();
+        10.0 * (signal / error.max(f64::MIN_POSITIVE)).log10()
+    }
+
+    #[test]
+    fn opus_decodes_sample_for_sample_like_libopus_pre_skip_and_end_trim_included() {
+        let stereo = tempfile::TempDir::new().unwrap();
+        let made = stereo.path().join("stereo.opus");
+        let status = Command::new("ffmpeg")
+            .args(["-v", "error", "-i"])
+            .arg(repo("recordings/2020-11-10-aidin-saidian.m4a"))
+            .args(["-t", "8", "-ac", "2", "-c:a", "libopus", "-b:a", "64k"])
+            .arg(&made)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        for (path, channels) in [
+            (repo("tests/fixtures/audio/opus.opus"), 1),
+            (repo("recordings/2020-11-10-maryam-rajavi.opus"), 1),
+            (made, 2),
+        ] {
+            let (ours, decoded_channels) = decode(&path);
+            let reference = libopus(&path);
+            assert_eq!(decoded_channels, channels, "{}", path.display());
+            assert_eq!(ours.len(), reference.len(), "{}", path.display());
+            // A frame out of step, or a wrong decode, is far below this; the two differ by
+            // libopus's float rounding only.
+            let snr = snr(&ours, &reference);
+            assert!(snr > 70.0, "{}: {snr} dB", path.display());
+        }
+    }
 }

@@ -34,6 +34,7 @@ mod error;
 pub mod limiter;
 pub mod loudness;
 mod mix;
+mod opus;
 mod render;
 mod resample;
 mod settings;

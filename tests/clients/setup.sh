@@ -5,7 +5,7 @@
 # 1. Debian packages, with apt-get (as root, or through sudo): xmllint (libxml2-utils) checks
 #    the generated feeds, chromium runs the browser test, ffmpeg makes test audio, python3
 #    with venv and npm install the clients, procps and util-linux give `kill` and `unshare`,
-#    cmake builds the bundled libopus, and a C compiler builds Garage and LAME.
+#    and a C compiler builds Garage and LAME.
 # 2. gPodder's podcastparser and feedparser (PyPI, into tests/clients/.venv), and Podcast
 #    Index's podcast-partytime, rss-parser and feedsmith (npm, pinned in package-lock.json,
 #    into tests/clients/node_modules), and playwright-core, which drives Debian's chromium in
@@ -27,7 +27,6 @@ command -v npm >/dev/null 2>&1 || packages+=(npm)
 [ -x /usr/bin/kill ] || [ -x /bin/kill ] || packages+=(procps)
 command -v unshare >/dev/null 2>&1 || packages+=(util-linux)
 command -v cc >/dev/null 2>&1 || packages+=(build-essential)
-command -v cmake >/dev/null 2>&1 || packages+=(cmake)
 if [ ${#packages[@]} -gt 0 ]; then
     if ! command -v apt-get >/dev/null 2>&1; then
         echo "setup: missing ${packages[*]} (Debian's names) and apt-get is not here; install them" >&2

@@ -202,6 +202,91 @@ fn archive_probe_reports_loudness_range_and_true_peak() {
     assert_eq!(broken.status.code(), Some(1), "{text}");
 }
 
+/// The Opus fixtures are mono; a stereo one, made by ffmpeg with libopus, measures like
+/// ffmpeg says and renders to stereo at the target, as long as its source.
+#[test]
+fn stereo_opus_measures_like_ffmpeg_and_renders_as_long_as_its_source() {
+    let dir = TempDir::new().unwrap();
+    let source = make_source(
+        dir.path(),
+        &repo().join("recordings/2020-11-10-hasti-hesami.flac"),
+        "atrim=0:10,pan=stereo|c0=c0|c1=0.5*c0",
+        &["-c:a", "libopus", "-b:a", "48k"],
+        "stereo.opus",
+    );
+    let ours = measure(&source).unwrap();
+    let (integrated, peak) = ffmpeg_loudness(&source);
+    assert!(
+        (ours.integrated_lufs - integrated).abs() <= 0.3
+            && (ours.true_peak_dbtp - peak).abs() <= 0.5,
+        "ours {ours:?}, ffmpeg {integrated} LUFS {peak} dBTP"
+    );
+    let raw = RawSettings {
+        channels: Some(2),
+        ..RawSettings::default()
+    };
+    let output = dir.path().join("stereo.mp3");
+    let made = render(
+        &source,
+        &output,
+        &settings(raw),
+        &RenditionTags::default(),
+        &|_, _| {},
+    )
+    .unwrap();
+    let expected = probe_file(&source).unwrap().duration;
+    for (reader, duration) in [
+        ("render", made.duration),
+        ("ffprobe", ffprobe_duration(&output)),
+    ] {
+        assert!(
+            (duration - expected).abs() <= ONE_FRAME,
+            "{reader} says {duration} s, source {expected} s"
+        );
+    }
+    let (integrated, _) = ffmpeg_loudness(&output);
+    assert!((integrated + 16.0).abs() <= 0.5, "{integrated} LUFS");
+    assert_eq!(made.channels, 2);
+}
+
+/// The example archive's Opus recording (2 min 44 s of mono speech) measures like ffmpeg
+/// says and renders at the target, as long as it lasts.
+#[test]
+fn the_example_archives_opus_recording_renders_as_long_as_it_lasts() {
+    let dir = TempDir::new().unwrap();
+    let source = repo().join("recordings/2020-11-10-maryam-rajavi.opus");
+    let ours = measure(&source).unwrap();
+    let (integrated, _) = ffmpeg_loudness(&source);
+    assert!(
+        (ours.integrated_lufs - integrated).abs() <= 0.3,
+        "ours {ours:?}, ffmpeg {integrated} LUFS"
+    );
+    let output = dir.path().join("rajavi.mp3");
+    let made = render(
+        &source,
+        &output,
+        &Settings::default(),
+        &RenditionTags::default(),
+        &|_, _| {},
+    )
+    .unwrap();
+    let expected = probe_file(&source).unwrap().duration;
+    for (reader, duration) in [
+        ("render", made.duration),
+        ("ffprobe", ffprobe_duration(&output)),
+    ] {
+        assert!(
+            (duration - expected).abs() <= ONE_FRAME,
+            "{reader} says {duration} s, source {expected} s"
+        );
+    }
+    let (integrated, peak) = ffmpeg_loudness(&output);
+    assert!(
+        (integrated + 19.0).abs() <= 0.5 && peak <= -1.0,
+        "{integrated} LUFS {peak} dBTP"
+    );
+}
+
 #[test]
 fn quiet_loud_and_normal_speech_all_come_out_at_the_target_under_the_peak_limit() {
     let dir = TempDir::new().unwrap();
