@@ -71,12 +71,20 @@ fn alternates(xml: &mut Xml, entry: &Entry<'_>) {
     }
     let base = &entry.feed.channel.public_url;
     let original = record.original();
+    // The audio's bitrate, not the file's: the rendition is CBR at the feed's setting, and the
+    // probe measured the original's (tags and artwork left out).
+    let settings = &entry.feed.channel.rendition;
     let files = [
-        (record.enclosure(), Some("true"), "Loudness-normalised MP3"),
-        (original, None, "Original recording"),
+        (
+            record.enclosure(),
+            u64::from(settings.bitrate()) * 1000,
+            Some("true"),
+            "Loudness-normalised MP3",
+        ),
+        (original, record.probe.bitrate, None, "Original recording"),
     ];
-    for (file, default, title) in files {
-        let (length, bitrate) = (file.size.to_string(), file.bitrate().to_string());
+    for (file, bitrate, default, title) in files {
+        let (length, bitrate) = (file.size.to_string(), bitrate.to_string());
         let mut attrs = vec![("bitrate", bitrate.as_str())];
         attrs.extend(default.map(|value| ("default", value)));
         attrs.extend([

@@ -40,7 +40,7 @@ fn a_catalog_error_names_file_line_and_column_and_writes_nothing() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains(
-            "archive: error: feeds/talks.toml:16:13: no speaker `maryam` in `feeds/speakers.toml` (did you mean `maryam-rajavi`?)\n   |\n16 | speakers = [\"maryam\"]\n   |             ^^^^^^^^\n1 problem in the catalog; nothing was written\n",
+            "archive: error: feeds/talks.toml:19:13: no speaker `maryam` in `feeds/speakers.toml` (did you mean `maryam-rajavi`?)\n   |\n19 | speakers = [\"maryam\"]\n   |             ^^^^^^^^\n1 problem in the catalog; nothing was written\n",
         ));
     assert!(!dir.path().join("feeds/talks.xml").exists());
     assert!(!dir.path().join("media").exists());

@@ -166,7 +166,7 @@ fn start_your_own_archive_works_step_by_step() {
         "{out}"
     );
     assert!(
-        out.contains("       new speeches/2024-05-01-jane-doe (0:04, mp3, 34709 bytes)"),
+        out.contains("       new speeches/2024-05-01-jane-doe (0:04, mp3, 34709 bytes, rendered at -19.1 LUFS)"),
         "{out}"
     );
 
@@ -185,12 +185,17 @@ fn start_your_own_archive_works_step_by_step() {
     let path = enclosure
         .url()
         .trim_start_matches("http://192.168.1.20:8080");
+    // The enclosure is the rendition: an MP3 starting with its ID3v2.4 tag.
     let audio = request(&host, "GET", path, &[("Range", "bytes=0-9")]);
     assert_eq!(audio.status, 206);
-    assert_eq!(
-        audio.body,
-        std::fs::read(fixture("mp3-cbr-xing.mp3")).unwrap()[..10]
-    );
+    let rendition = std::fs::read(
+        home.path()
+            .join("town-hall")
+            .join(path.trim_start_matches('/')),
+    )
+    .unwrap();
+    assert_eq!(audio.body, rendition[..10]);
+    assert_eq!(&audio.body[..4], b"ID3\x04");
 
     // Published: the feed with the public URL, and the recording it names.
     let site = home.path().join("public-html/speeches");
@@ -200,8 +205,9 @@ fn start_your_own_archive_works_step_by_step() {
             .contains("url=\"https://speeches.example.org/media/speeches/2024-05-01-jane-doe-"),
         "{published}"
     );
+    // The rendition and the original it was made from.
     let media = std::fs::read_dir(site.join("media/speeches"))
         .unwrap()
         .count();
-    assert_eq!(media, 1);
+    assert_eq!(media, 2);
 }

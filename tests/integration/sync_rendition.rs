@@ -96,7 +96,7 @@ fn sync_summary(root: &Path) -> serde_json::Value {
     let stdout = String::from_utf8(output.stdout).unwrap();
     let last = stdout.lines().last().unwrap();
     let summary: serde_json::Value = serde_json::from_str(last).unwrap();
-    assert_eq!(summary["type"], "summary", "{stdout}");
+    assert_eq!(summary["event"], "summary", "{stdout}");
     summary
 }
 
@@ -165,7 +165,7 @@ fn kill_9_during_encoding_then_sync_converges() {
     let long = dir.path().join("recordings/long.flac");
     let made = Command::new("ffmpeg")
         .args(["-v", "error", "-f", "lavfi", "-i"])
-        .arg("sine=frequency=220:duration=240:sample_rate=48000")
+        .arg("sine=frequency=220:duration=600:sample_rate=48000")
         .args(["-af", "volume=-20dB", "-c:a", "flac"])
         .arg(&long)
         .status()
@@ -179,14 +179,15 @@ fn kill_9_during_encoding_then_sync_converges() {
     );
 
     let media = dir.path().join("media/talks");
+    // Encoding has begun once the original is in place and a temp file is being written.
     let temp_rendition = || {
-        std::fs::read_dir(&media)
+        let names: Vec<String> = std::fs::read_dir(&media)
             .into_iter()
             .flatten()
-            .any(|entry| {
-                let name = entry.unwrap().file_name().to_string_lossy().into_owned();
-                name.starts_with(".archive-tmp-rendition-")
-            })
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.iter().any(|name| name.ends_with(".flac"))
+            && names.iter().any(|name| name.starts_with(".archive-tmp-"))
     };
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("archive"))
         .env_clear()
@@ -230,5 +231,5 @@ fn kill_9_during_encoding_then_sync_converges() {
         enclosure.length()
     );
     let probed = probe_file(&path).unwrap().duration;
-    assert!((probed - 240.0).abs() <= 1152.0 / 44_100.0, "{probed} s");
+    assert!((probed - 600.0).abs() <= 1152.0 / 44_100.0, "{probed} s");
 }
