@@ -3,7 +3,7 @@
 
 use std::ffi::OsString;
 use std::num::NonZeroUsize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 mod network;
 mod setup;
@@ -298,8 +298,19 @@ where
         _ => Verbosity::Normal,
     };
     let json = args.command.json();
-    let action = match args.command {
-        Subcommands::Init(init) => Action::Init(init.options(&args.root)),
+    let action = action(args.command, &args.root, verbosity);
+    Ok(Command {
+        root: args.root,
+        verbosity,
+        json,
+        action,
+    })
+}
+
+/// What the parsed subcommand asks for.
+fn action(command: Subcommands, root: &Path, verbosity: Verbosity) -> Action {
+    match command {
+        Subcommands::Init(init) => Action::Init(init.options(root)),
         Subcommands::Sync {
             feed,
             jobs,
@@ -392,13 +403,7 @@ where
         },
         Subcommands::Completions { shell } => Action::Completions(shell),
         Subcommands::Man(man) => Action::Man(man.page()),
-    };
-    Ok(Command {
-        root: args.root,
-        verbosity,
-        json,
-        action,
-    })
+    }
 }
 
 impl Subcommands {

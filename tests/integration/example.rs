@@ -150,34 +150,7 @@ fn every_item_parses_back_with_the_fields_of_its_episode() {
             "{title}"
         );
 
-        // The enclosure is the loudness-normalised MP3; the original recording, published
-        // byte for byte, is the second alternate enclosure.
-        let enclosure = item.enclosure().unwrap();
-        let media = enclosure
-            .url()
-            .strip_prefix("https://archive.example.org/")
-            .unwrap();
-        let size = std::fs::metadata(dir.path().join(media)).unwrap().len();
-        assert_eq!(enclosure.length(), size.to_string(), "{title}");
-        assert_eq!(enclosure.mime_type(), "audio/mpeg", "{title}");
-        let audio = episode["audio"].as_str().unwrap();
-        let expected_type = match audio.rsplit('.').next().unwrap() {
-            "mp3" => "audio/mpeg",
-            "m4a" => "audio/mp4",
-            "opus" => "audio/ogg",
-            "flac" => "audio/flac",
-            other => panic!("unexpected extension {other}"),
-        };
-        let original = &item.extensions()["podcast"]["alternateEnclosure"][1];
-        assert_eq!(original.attrs()["type"], expected_type, "{title}");
-        let original_url = &original.children()["source"][0].attrs()["uri"];
-        let original_media = original_url
-            .strip_prefix("https://archive.example.org/")
-            .unwrap();
-        assert_eq!(
-            std::fs::read(dir.path().join(original_media)).unwrap(),
-            std::fs::read(dir.path().join(audio)).unwrap()
-        );
+        let media = assert_enclosures(dir.path(), item, episode, title);
 
         let guid = item.guid().unwrap();
         assert!(!guid.is_permalink());
@@ -195,7 +168,9 @@ fn every_item_parses_back_with_the_fields_of_its_episode() {
 
         // The duration is the rendition's, which is the source's to within one MP3 frame.
         let probe = speech_archive::probe::probe_file(&dir.path().join(media)).unwrap();
-        let source = speech_archive::probe::probe_file(&dir.path().join(audio)).unwrap();
+        let source =
+            speech_archive::probe::probe_file(&dir.path().join(episode["audio"].as_str().unwrap()))
+                .unwrap();
         assert!(
             (probe.duration - source.duration).abs() <= 1152.0 / 44_100.0,
             "{title}"
@@ -232,4 +207,41 @@ fn build_before_any_sync_writes_an_empty_feed_and_says_why() {
             .items()
             .is_empty()
     );
+}
+
+/// The enclosure is the loudness-normalised MP3; the original recording, published byte for
+/// byte, is the second alternate enclosure. Returns the enclosure's archive path.
+fn assert_enclosures<'a>(
+    root: &std::path::Path,
+    item: &'a rss::Item,
+    episode: &toml::Value,
+    title: &str,
+) -> &'a str {
+    let enclosure = item.enclosure().unwrap();
+    let media = enclosure
+        .url()
+        .strip_prefix("https://archive.example.org/")
+        .unwrap();
+    let size = std::fs::metadata(root.join(media)).unwrap().len();
+    assert_eq!(enclosure.length(), size.to_string(), "{title}");
+    assert_eq!(enclosure.mime_type(), "audio/mpeg", "{title}");
+    let audio = episode["audio"].as_str().unwrap();
+    let expected_type = match audio.rsplit('.').next().unwrap() {
+        "mp3" => "audio/mpeg",
+        "m4a" => "audio/mp4",
+        "opus" => "audio/ogg",
+        "flac" => "audio/flac",
+        other => panic!("unexpected extension {other}"),
+    };
+    let original = &item.extensions()["podcast"]["alternateEnclosure"][1];
+    assert_eq!(original.attrs()["type"], expected_type, "{title}");
+    let original_url = &original.children()["source"][0].attrs()["uri"];
+    let original_media = original_url
+        .strip_prefix("https://archive.example.org/")
+        .unwrap();
+    assert_eq!(
+        std::fs::read(root.join(original_media)).unwrap(),
+        std::fs::read(root.join(audio)).unwrap()
+    );
+    media
 }
