@@ -235,3 +235,53 @@ fn kill_9_during_encoding_then_sync_converges() {
     let probed = probe_file(&path).unwrap().duration;
     assert!((probed - 300.0).abs() <= 1152.0 / 44_100.0, "{probed} s");
 }
+
+/// `rendition = false` on one episode (music, say) publishes its recording as it is, with no
+/// alternates, while the feed's other episodes get their renditions.
+#[test]
+fn an_episode_with_rendition_false_publishes_its_recording_as_it_is() {
+    let head = FEED_HEAD.replace("enabled = false", "enabled = true");
+    let dir = archive_with("");
+    std::fs::create_dir_all(dir.path().join("recordings")).unwrap();
+    std::fs::copy(
+        fixture("vorbis.ogg"),
+        dir.path().join("recordings/music.ogg"),
+    )
+    .unwrap();
+    std::fs::copy(
+        fixture("mp3-cbr-xing.mp3"),
+        dir.path().join("recordings/talk.mp3"),
+    )
+    .unwrap();
+    let episodes = format!(
+        "{}rendition = false\n{}",
+        episode("music", "recordings/music.ogg"),
+        episode("talk", "recordings/talk.mp3")
+    );
+    write(dir.path(), "feeds/talks.toml", &format!("{head}{episodes}"));
+    sync(dir.path()).assert().code(0);
+
+    let channel = parse_feed(dir.path(), "talks");
+    let item = |title: &str| {
+        channel
+            .items()
+            .iter()
+            .find(|item| item.title() == Some(title))
+            .unwrap()
+            .clone()
+    };
+    let music = item("Speech music");
+    assert_eq!(music.enclosure().unwrap().mime_type(), "audio/ogg");
+    assert_eq!(
+        std::fs::read(local(dir.path(), music.enclosure().unwrap().url())).unwrap(),
+        std::fs::read(fixture("vorbis.ogg")).unwrap()
+    );
+    assert!(!music.extensions()["podcast"].contains_key("alternateEnclosure"));
+    let talk = item("Speech talk");
+    assert_eq!(talk.enclosure().unwrap().mime_type(), "audio/mpeg");
+    assert_eq!(talk.extensions()["podcast"]["alternateEnclosure"].len(), 2);
+    assert_ne!(
+        std::fs::read(local(dir.path(), talk.enclosure().unwrap().url())).unwrap(),
+        std::fs::read(fixture("mp3-cbr-xing.mp3")).unwrap()
+    );
+}
