@@ -279,7 +279,7 @@ async fn episode_job(
         },
     };
     if !render::current(context.root, feed, episode, &record) {
-        render::update(context, context.catalog, feed, episode, &mut record).await?;
+        render::update(context, feed, episode, &mut record).await?;
         if matches!(change, Change::Unchanged | Change::Offline) {
             change = Change::Rendered;
         }

@@ -51,7 +51,6 @@ pub fn current(root: &Root, feed: &Feed, episode: &Episode, record: &Record) -> 
 /// it.
 pub async fn update(
     context: &Context<'_>,
-    catalog: &Catalog,
     feed: &Feed,
     episode: &Episode,
     record: &mut Record,
@@ -75,7 +74,7 @@ pub async fn update(
         },
         source: record.media.clone(),
         sha256: record.sha256.clone(),
-        tags: tags(catalog, feed, episode),
+        tags: tags(context.catalog, feed, episode),
         artwork: feed.channel.image.clone(),
         settings,
         done: Arc::new(AtomicU64::new(0)),
