@@ -8,7 +8,7 @@ use std::process::Command;
 
 use speech_archive::probe::probe_file;
 use speech_archive::rendition::{
-    RawSettings, RenditionError, RenditionTags, Settings, TagArtwork, measure, render,
+    RawSettings, Rendition, RenditionError, RenditionTags, Settings, TagArtwork, measure, render,
 };
 use tempfile::TempDir;
 
@@ -202,6 +202,30 @@ fn archive_probe_reports_loudness_range_and_true_peak() {
     assert_eq!(broken.status.code(), Some(1), "{text}");
 }
 
+/// Renders `source` into `output` with `settings`, untagged, and checks that the rendition
+/// lasts as long as the source to within one MP3 frame, as the engine and ffprobe count it.
+fn render_as_long_as_source(source: &Path, output: &Path, settings: &Settings) -> Rendition {
+    let made = render(
+        source,
+        output,
+        settings,
+        &RenditionTags::default(),
+        &|_, _| {},
+    )
+    .unwrap();
+    let expected = probe_file(source).unwrap().duration;
+    for (reader, duration) in [
+        ("render", made.duration),
+        ("ffprobe", ffprobe_duration(output)),
+    ] {
+        assert!(
+            (duration - expected).abs() <= ONE_FRAME,
+            "{reader} says {duration} s, source {expected} s"
+        );
+    }
+    made
+}
+
 /// The Opus fixtures are mono; a stereo one, made by ffmpeg with libopus, measures like
 /// ffmpeg says and renders to stereo at the target, as long as its source.
 #[test]
@@ -226,24 +250,7 @@ fn stereo_opus_measures_like_ffmpeg_and_renders_as_long_as_its_source() {
         ..RawSettings::default()
     };
     let output = dir.path().join("stereo.mp3");
-    let made = render(
-        &source,
-        &output,
-        &settings(raw),
-        &RenditionTags::default(),
-        &|_, _| {},
-    )
-    .unwrap();
-    let expected = probe_file(&source).unwrap().duration;
-    for (reader, duration) in [
-        ("render", made.duration),
-        ("ffprobe", ffprobe_duration(&output)),
-    ] {
-        assert!(
-            (duration - expected).abs() <= ONE_FRAME,
-            "{reader} says {duration} s, source {expected} s"
-        );
-    }
+    let made = render_as_long_as_source(&source, &output, &settings(raw));
     let (integrated, _) = ffmpeg_loudness(&output);
     assert!((integrated + 16.0).abs() <= 0.5, "{integrated} LUFS");
     assert_eq!(made.channels, 2);
@@ -262,24 +269,7 @@ fn the_example_archives_opus_recording_renders_as_long_as_it_lasts() {
         "ours {ours:?}, ffmpeg {integrated} LUFS"
     );
     let output = dir.path().join("rajavi.mp3");
-    let made = render(
-        &source,
-        &output,
-        &Settings::default(),
-        &RenditionTags::default(),
-        &|_, _| {},
-    )
-    .unwrap();
-    let expected = probe_file(&source).unwrap().duration;
-    for (reader, duration) in [
-        ("render", made.duration),
-        ("ffprobe", ffprobe_duration(&output)),
-    ] {
-        assert!(
-            (duration - expected).abs() <= ONE_FRAME,
-            "{reader} says {duration} s, source {expected} s"
-        );
-    }
+    render_as_long_as_source(&source, &output, &Settings::default());
     let (integrated, peak) = ffmpeg_loudness(&output);
     assert!(
         (integrated + 19.0).abs() <= 0.5 && peak <= -1.0,

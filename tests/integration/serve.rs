@@ -94,7 +94,18 @@ impl Answer {
 
 /// Sends one request exactly as given and reads the whole answer.
 pub fn request(host: &str, method: &str, path: &str, headers: &[(&str, &str)]) -> Answer {
-    let mut stream = TcpStream::connect(host).unwrap();
+    request_to(host, host, method, path, headers)
+}
+
+/// [`request`] sent to `addr` with `Host: host`, which need not name it.
+pub fn request_to(
+    addr: &str,
+    host: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> Answer {
+    let mut stream = TcpStream::connect(addr).unwrap();
     let mut text = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
     for (name, value) in headers {
         let _ = write!(text, "{name}: {value}\r\n");

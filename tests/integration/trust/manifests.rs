@@ -48,6 +48,19 @@ fn a_hand_edited_output_manifest_publishes_any_archive_file() {
     assert_eq!(files_under(&nest.dest()), outputs);
 }
 
+/// Writes `record` of `talks/a` with `media` in place of its own; `archive build` must refuse
+/// it, saying `message`.
+fn build_refuses_record(root: &Path, record: &Value, media: &str, message: &str) {
+    let mut hostile = record.clone();
+    hostile["media"] = json!(media);
+    write(root, ".archive/state/talks/a.json", &hostile.to_string());
+    archive(root)
+        .arg("build")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(message));
+}
+
 /// A record's `media` must be in its feed's folder of `media/`: `../../etc/passwd`, another
 /// feed's folder or a catalog file are refused by name, before anything is built.
 #[test]
@@ -65,14 +78,7 @@ fn a_record_naming_a_file_outside_its_media_folder_is_refused() {
         "media/other/a-000000000000.mp3",
         "media/talks",
     ] {
-        let mut hostile = record.clone();
-        hostile["media"] = json!(media);
-        write(&root, record_path, &hostile.to_string());
-        archive(&root)
-            .arg("build")
-            .assert()
-            .code(1)
-            .stderr(predicate::str::contains("a.json` is corrupt"));
+        build_refuses_record(&root, &record, media, "a.json` is corrupt");
         assert_eq!(files_under(&root.join("media/talks")).len(), 1, "{media}");
     }
 }
@@ -204,13 +210,6 @@ fn a_record_naming_an_encoded_or_foreign_recording_is_refused() {
         "media/talks/%2e%2e",
         "media/talks/b-000000000000.mp3",
     ] {
-        let mut hostile = record.clone();
-        hostile["media"] = json!(media);
-        write(&root, record_path, &hostile.to_string());
-        archive(&root)
-            .arg("build")
-            .assert()
-            .code(1)
-            .stderr(predicate::str::contains("is not a recording of `talks/a`"));
+        build_refuses_record(&root, &record, media, "is not a recording of `talks/a`");
     }
 }

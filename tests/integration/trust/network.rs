@@ -42,6 +42,17 @@ fn resumed(replies: Vec<Reply>) -> (Vec<u8>, Vec<Option<String>>) {
     (std::fs::read(dir.path().join(media)).unwrap(), ranges)
 }
 
+/// After the resume, the third request asked for the whole file (no `Range`), and what was
+/// published is the new version alone.
+fn assert_restarted(ranges: &[Option<String>], published: &[u8], new: &[u8]) {
+    assert_eq!(
+        ranges.get(2),
+        Some(&None),
+        "restarted from zero: {ranges:?}"
+    );
+    assert_eq!(published, new);
+}
+
 /// Finding 4: the file changed on the server, which answered the resume with a `206` without
 /// `ETag`; sync appended it, and published a file matching neither version.
 #[test]
@@ -52,12 +63,7 @@ fn a_206_without_etag_after_a_change_is_spliced() {
         Reply::file(new.clone()).etag(None).ignore_if_range(),
     ]);
     assert_eq!(ranges[1].as_deref(), Some("bytes=5000-"));
-    assert_eq!(
-        ranges.get(2),
-        Some(&None),
-        "restarted from zero: {ranges:?}"
-    );
-    assert_eq!(published, new);
+    assert_restarted(&ranges, &published, &new);
 }
 
 /// Finding 4: a weak `ETag` equal to the first one proves nothing about the bytes.
@@ -76,12 +82,7 @@ fn a_206_with_a_weak_etag_is_spliced() {
             .ignore_if_range(),
     ]);
     assert_eq!(ranges[1].as_deref(), Some("bytes=5000-"));
-    assert_eq!(
-        ranges.get(2),
-        Some(&None),
-        "restarted from zero: {ranges:?}"
-    );
-    assert_eq!(published, new);
+    assert_restarted(&ranges, &published, &new);
 }
 
 /// Finding 4: the same `Last-Modified`, but a total the partial download cannot confirm (its
@@ -101,12 +102,7 @@ fn a_206_with_the_same_last_modified_but_an_unproven_total_is_spliced() {
             .ignore_if_range(),
     ]);
     assert_eq!(ranges[1], Some(format!("bytes={}-", old.len())));
-    assert_eq!(
-        ranges.get(2),
-        Some(&None),
-        "restarted from zero: {ranges:?}"
-    );
-    assert_eq!(published, new);
+    assert_restarted(&ranges, &published, &new);
 }
 
 /// Where each redirect leads, and the kind of address the refusal must name.

@@ -6,7 +6,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use crate::serve::{Answer, Serving, request};
+use crate::serve::{Answer, Serving, request, request_to};
 use crate::support::synced_example;
 
 const FEED: &str = "/feeds/iran-protests-anniversary.xml";
@@ -26,25 +26,9 @@ fn cpu_ticks(pid: u32) -> u32 {
     fields[11].parse::<u32>().unwrap() + fields[12].parse::<u32>().unwrap()
 }
 
-/// One request sent to `addr` with `Host: host`, exactly as given, and its whole answer.
+/// One `GET` sent to `addr` with `Host: host`, exactly as given, and its whole answer.
 fn request_as(addr: &str, host: &str, path: &str) -> Answer {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    let text = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
-    stream.write_all(text.as_bytes()).unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
-    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-    let mut lines = head.lines();
-    let status = lines.next().unwrap().split_whitespace().nth(1).unwrap();
-    Answer {
-        status: status.parse().unwrap(),
-        headers: lines
-            .filter_map(|line| line.split_once(':'))
-            .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_owned()))
-            .collect(),
-        body: raw[split + 4..].to_vec(),
-    }
+    request_to(addr, host, "GET", path, &[])
 }
 
 /// The numbers `n` of every `hostno<n>.test` a body names.
