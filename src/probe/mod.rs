@@ -35,7 +35,7 @@ use serde::{Deserialize, Serialize};
 
 pub use kind::{Codec, Container, PUBLISHED_TYPES, extension, mime_type};
 pub use stream::StreamProbe;
-pub use tags::{Artwork, Tags};
+pub use tags::{Artwork, Tags, sniff_image_type};
 
 /// What probing a recording found.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -153,7 +153,8 @@ fn picture(visual: &Visual) -> Option<Artwork> {
     .artwork()
 }
 
-fn sniff_image_type(data: &[u8]) -> Option<&'static str> {
+/// The MIME type of an image from its bytes: PNG, JPEG, GIF or WebP.
+pub fn sniff_image_type(data: &[u8]) -> Option<&'static str> {
     match imagesize::image_type(data).ok()? {
         imagesize::ImageType::Png => Some("image/png"),
         imagesize::ImageType::Jpeg => Some("image/jpeg"),

@@ -137,14 +137,12 @@ struct Job {
 
 impl Job {
     fn run(mut self) -> Result<RenditionFile, Cause> {
+        // An ID3 front cover is a PNG or a JPEG; other artwork is left out of the tag.
         if let Some(Source::Local(image)) = &self.artwork
             && let Ok(data) = self.root.read(image, rendition::MAX_ARTWORK_BYTES as u64)
+            && let Some(media_type @ ("image/png" | "image/jpeg")) =
+                crate::probe::sniff_image_type(&data)
         {
-            let media_type = if data.starts_with(b"\x89PNG") {
-                "image/png"
-            } else {
-                "image/jpeg"
-            };
             self.tags.artwork = Some(TagArtwork {
                 media_type: media_type.to_owned(),
                 data,
