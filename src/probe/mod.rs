@@ -27,7 +27,6 @@ mod stream;
 mod tags;
 mod text;
 
-use std::fs::File;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
@@ -133,11 +132,9 @@ impl ProbeError {
 
 /// Probes the file at `path`.
 pub fn probe_file(path: &Path) -> Result<Probe, ProbeError> {
-    let file = File::open(path).map_err(|err| ProbeError::Open(err.to_string()))?;
-    let size = file
-        .metadata()
-        .map_err(|err| ProbeError::Open(err.to_string()))?
-        .len();
+    let (file, metadata) =
+        crate::confined::open_regular(path).map_err(|err| ProbeError::Open(err.to_string()))?;
+    let size = metadata.len();
     let input = source::Input::new(Box::new(source::FileSource::new(file, size)));
     let found = guarded(input)?;
     Ok(found.into_probe(size))

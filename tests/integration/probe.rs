@@ -319,3 +319,24 @@ fn mp3_followed_by_3_gb_of_zeros_keeps_its_length() {
     assert_eq!(probe.frames, 188_745);
     assert_eq!(probe.trailing_bytes, len - 40_067);
 }
+
+/// A FIFO named on the command line is refused at once: opening it for reading would wait for
+/// a writer that never comes.
+#[test]
+fn a_fifo_is_refused_without_waiting() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let fifo = dir.path().join("speech.mp3");
+    crate::trust::manifests::mkfifo(&fifo);
+    let output = archive(dir.path())
+        .args(["probe", "--loudness"])
+        .arg(&fifo)
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains("error: failed to open: not a regular file"),
+        "{stdout}"
+    );
+}

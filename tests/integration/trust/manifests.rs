@@ -83,7 +83,7 @@ fn a_record_naming_a_file_outside_its_media_folder_is_refused() {
     }
 }
 
-fn mkfifo(path: &Path) {
+pub(crate) fn mkfifo(path: &Path) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     let _ = std::fs::remove_file(path);
     let made = std::process::Command::new("mkfifo")

@@ -7,7 +7,7 @@
 //! server's memory, time and headers; [`network`] spliced downloads and the outbound address
 //! policy; [`manifests`] hostile files under `.archive/` and the catalog's own files.
 
-mod manifests;
+pub(crate) mod manifests;
 mod network;
 mod publish;
 mod serve;
