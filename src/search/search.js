@@ -84,9 +84,9 @@
     return chunk;
   };
   const postings = (chunk, i, N) => {
-    const entry = reader(chunk.bytes, chunk.s[i >> 6]);
-    for (let j = i & 63; j > 0; j--) entry(N);
-    return entry(N);
+    const got = (chunk.got = chunk.got || []);
+    if (!got[i]) { const entry = reader(chunk.bytes, chunk.s[i >> 6]); for (let j = i & ~63; j <= i; j++) { const e = entry(N); got[j] = got[j] || e; } }
+    return got[i];
   };
 
   // Data files: each calls archiveSearchData({k: key, ...}) once loaded.
@@ -126,9 +126,10 @@
   const search = async (text) => {
     const index = await load("index", "index"), n = index.d.length, q = query(text);
     const count = new Int32Array(n), score = new Int32Array(n), best = new Int32Array(n);
-    for (const x of q) {
+    const all = await Promise.all(q.map((x) => lists(index, x)));
+    for (const found of all) {
       best.fill(0);
-      for (const [[docs, masks], exact] of await lists(index, x)) {
+      for (const [[docs, masks], exact] of found) {
         const w = weight(n, docs.length) * exact;
         for (let i = 0; i < docs.length; i++) { const v = w * field(masks[i]); if (v > best[docs[i]]) best[docs[i]] = v; }
       }
@@ -150,14 +151,14 @@
       for (const [t, c] of cues) { if (s) s += " "; starts.push([s.length, t]); s += c; }
       paragraphs.push([s, starts]);
     }
+    // A paragraph folded whole holds the terms of its words: the query terms in it bound how
+    // many its words match, and the paragraphs that cannot beat the best so far are skipped.
     let best = null;
     for (const [s, starts] of paragraphs) {
-      // The query terms in the folded paragraph bound how many its words match: skip the
-      // paragraphs that cannot beat the best so far (the page's text folds as its words do).
-      const f = folded(s);
-      if (best && q.filter((x) => f.includes(x.t)).length <= best.n) continue;
+      const f = folded(s), most = q.filter((x) => f.includes(x.t)).length;
+      if (best && most <= best.n) continue;
       const ws = words(s), hit = [], got = new Set();
-      ws.forEach(([a, b], i) => {
+      if (most) ws.forEach(([a, b], i) => {
         let h = false;
         for (const t of fold(s.slice(a, b))) q.forEach((x, j) => { if (matches(x, t)) { got.add(j); h = true; } });
         if (h) hit.push(i);
@@ -180,10 +181,10 @@
   // The results.
   const el = (tag, text, cls) => { const e = document.createElement(tag); if (text) e.textContent = text; if (cls) e.className = cls; return e; };
   const clock = (t) => { t = Math.floor(t); const m = Math.floor(t / 60) % 60, s = String(t % 60).padStart(2, "0"), h = Math.floor(t / 3600); return h ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`; };
-  const SHOWN = 20;
+  const SHOWN = 20, FIRST = 5;
   let run = 0;
-  // The results at once, then each one's passage as its speech's file comes; the list is
-  // aria-busy until all are in.
+  // The results at once, then each one's passage as its speech's file comes (those of the
+  // first few first); the list is aria-busy until all are in.
   const show = async () => {
     const text = input.value, mine = ++run;
     list.textContent = "";
@@ -196,7 +197,7 @@
     const { index, q, hits } = found, n = hits.length;
     status.textContent = n ? `${n} speech${n === 1 ? "" : "es"} found${n > SHOWN ? `, the first ${SHOWN} shown` : ""}` : "No speech matches.";
     list.setAttribute("aria-busy", "true");
-    await Promise.all(hits.slice(0, SHOWN).map((d) => {
+    const fills = hits.slice(0, SHOWN).map((d) => {
       const [page, title, speakers, event, date] = index.d[d], item = el("li"), link = el("a", title), head = el("p", "", "hit");
       const href = (link.href = root + page + ".html");
       link.dir = "auto";
@@ -204,7 +205,7 @@
       const meta = [...speakers.map((s) => index.s[s][0]), event >= 0 ? index.e[event][0] : "", date].filter(Boolean);
       item.append(head, el("p", meta.join(" · "), "meta"));
       list.append(item);
-      return load("p/" + page, page).then((data) => {
+      return () => load("p/" + page, page).then((data) => {
         const p = mine === run && passage(data, q);
         if (!p) return;
         if (p.time != null) { link.href = href + "#t=" + Math.round(p.time * 1000) / 1000; head.append(el("span", ` at ${clock(p.time)}`)); }
@@ -215,7 +216,11 @@
         body.append(p.text.slice(at));
         item.append(body);
       }, () => { /* the title still links */ });
-    }));
+    });
+    // The first screenful's passages first: the files load one after another.
+    await Promise.all(fills.slice(0, FIRST).map((f) => f()));
+    if (mine !== run) return;
+    await Promise.all(fills.slice(FIRST).map((f) => f()));
     if (mine === run) list.removeAttribute("aria-busy");
   };
   let timer;
