@@ -305,6 +305,43 @@ mod tests {
         assert_eq!(front_decode(""), Some(Vec::new()));
     }
 
+    fn speech<'a>(page: &str, title: &'a str, excerpt: &'a str) -> Speech<'a> {
+        Speech {
+            page: page.to_owned(),
+            title,
+            speakers: vec![("Hasti", "speakers/hasti".to_owned())],
+            event: None,
+            date: "2020-11-10".to_owned(),
+            excerpt,
+        }
+    }
+
+    #[test]
+    fn a_written_chunk_reads_back_term_by_term() {
+        let speeches = [
+            speech("talks/one", "Aban", "Freedom and courage."),
+            speech("talks/two", "Courage", "آزادی"),
+        ];
+        let written = write(&speeches, &|_| None);
+        assert_eq!(written.chunks.len(), 1);
+        let json = super::super::data_json(&written.chunks[0]).unwrap();
+        let chunk: Chunk = serde_json::from_str(json).unwrap();
+        let (terms, bytes) = chunk.open().unwrap();
+        assert_eq!(
+            terms,
+            ["aban", "and", "courage", "freedom", "hasti", "ازادی"]
+        );
+        let mut input = crate::search::postings::BitReader::new(&bytes, chunk.s[0]);
+        let lists: Vec<_> = terms
+            .iter()
+            .map(|_| crate::search::postings::read_entry(&mut input, 2).unwrap())
+            .collect();
+        assert_eq!(lists[0], [(0, TITLE)]);
+        assert_eq!(lists[2], [(0, EXCERPT), (1, TITLE)]);
+        assert_eq!(lists[4], [(0, SPEAKER), (1, SPEAKER)]);
+        assert_eq!(lists[5], [(1, EXCERPT)]);
+    }
+
     #[test]
     fn chunks_grow_with_the_archive() {
         assert_eq!(chunk_count(0), 1);
