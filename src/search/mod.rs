@@ -32,7 +32,7 @@ pub use query::{Hit, SearchError, Shown, search};
 pub const SCRIPT: &str = include_str!("search.js");
 
 /// Most bytes of the script as published.
-pub const MAX_SCRIPT: usize = 10 * 1024;
+pub const MAX_SCRIPT: usize = 10_000;
 
 /// The page script as published: [`SCRIPT`] without its comment lines, blank lines and
 /// indentation (no string or template in it spans lines).

@@ -77,15 +77,15 @@
   const open = (chunk) => {
     if (!chunk.terms) {
       const terms = [];
-      if (chunk.t) for (const e of chunk.t.split(" ")) terms.push((terms.length ? terms[terms.length - 1] : "").slice(0, DIGITS.indexOf(e[0])) + e.slice(1));
+      if (chunk.t) for (const e of chunk.t.split(" ")) terms.push((terms[terms.length - 1] || "").slice(0, DIGITS.indexOf(e[0])) + e.slice(1));
       chunk.terms = terms;
       chunk.bytes = atob(chunk.b);
     }
     return chunk;
   };
   const postings = (chunk, i, N) => {
-    const got = (chunk.got = chunk.got || []);
-    if (!got[i]) { const entry = reader(chunk.bytes, chunk.s[i >> 6]); for (let j = i & ~63; j <= i; j++) { const e = entry(N); got[j] = got[j] || e; } }
+    const got = (chunk.got ||= []);
+    if (!got[i]) { const entry = reader(chunk.bytes, chunk.s[i >> 6]); for (let j = i & ~63; j <= i; j++) { const e = entry(N); got[j] ||= e; } }
     return got[i];
   };
 
@@ -205,6 +205,7 @@
       const meta = [...speakers.map((s) => index.s[s][0]), event >= 0 ? index.e[event][0] : "", date].filter(Boolean);
       item.append(head, el("p", meta.join(" · "), "meta"));
       list.append(item);
+      // Without its passage (its file failed to load), the title still links.
       return () => load("p/" + page, page).then((data) => {
         const p = mine === run && passage(data, q);
         if (!p) return;
@@ -215,7 +216,7 @@
         for (const [a, b] of p.marks) { body.append(p.text.slice(at, a), el("mark", p.text.slice(a, b))); at = b; }
         body.append(p.text.slice(at));
         item.append(body);
-      }, () => { /* the title still links */ });
+      }, () => {});
     });
     // The first screenful's passages first: the files load one after another.
     await Promise.all(fills.slice(0, FIRST).map((f) => f()));
