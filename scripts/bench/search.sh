@@ -3,8 +3,9 @@
 # archive of scripts/bench.sh (line 4), gives every episode a synthetic transcript
 # (scripts/bench/transcripts.py: 5 to 25 minutes of Zipf-distributed words), syncs it, and
 # measures: the CPU time of `archive build` with every output deleted (3 runs), the size of
-# the index (gzip -9: what a first search loads, and all of it), and query times in headless
-# Chromium from file:// (scripts/bench/query.js). Timings are printed, never asserted.
+# the index (gzip -9: what a first search loads, and all of it) against the information
+# bound of its postings (scripts/bench/bound.py), and query times in headless Chromium from
+# file:// (scripts/bench/query.js). Timings are printed, never asserted.
 # Usage: scripts/bench/search.sh   (needs the release build, ffmpeg, python3, node, chromium)
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -36,9 +37,25 @@ for run in 1 2 3; do
 done
 gz() { gzip -9c "$@" | wc -c; }
 echo "transcripts: $(cat "$A"/transcripts/*.vtt | wc -w) words, $(du -sh "$A/transcripts" | cut -f1)"
-echo "index.js: $(gz "$A/feeds/search/index.js") B gzip"
-echo "all term chunks: $(cat "$A"/feeds/search/terms-*.js | gzip -9c | wc -c) B gzip ($(ls "$A"/feeds/search/terms-*.js | wc -l) files)"
+index=$(gz "$A/feeds/search/index.js")
+chunks=$(cat "$A"/feeds/search/terms-*.js | gzip -9c | wc -c)
+echo "index.js: $index B gzip"
+echo "all term chunks: $chunks B gzip ($(ls "$A"/feeds/search/terms-*.js | wc -l) files)"
 echo "largest chunk: $(for f in "$A"/feeds/search/terms-*.js; do gz "$f"; done | sort -n | tail -1) B gzip"
+echo "index in all: $((index + chunks)) B gzip"
+# What the chunks hold: the posting lists' bits, and the front-coded terms (gzip -9).
+python3 - "$A/feeds/search" <<'PY'
+import base64, glob, gzip, json, sys
+bits, terms = b"", ""
+for path in glob.glob(sys.argv[1] + "/terms-*.js"):
+    text = open(path, encoding="utf-8").read()
+    chunk = json.loads(text[len("archiveSearchData("):-len(");\n")])
+    bits += base64.b64decode(chunk["b"])
+    terms += chunk["t"] + "\n"
+print(f"posting lists: {len(bits)} B of bits; terms: {len(gzip.compress(terms.encode(), 9))} B gzip")
+PY
+python3 "$REPO/scripts/bench/bound.py" "$A"
+echo "passages files: $(ls "$A"/feeds/search/bench/*.js | wc -l), median $(wc -c "$A"/feeds/search/bench/*.js | sort -n | awk '{a[NR]=$1} END {print a[int(NR/2)]}') B"
 echo "search.js: $(wc -c < "$A/feeds/search.js") B"
 # Queries: a word of every transcript, a common one, a rare one, two words, a prefix.
 words=$(sed -n '4p' "$A/transcripts/ep-00000.vtt")

@@ -4,16 +4,18 @@
 //! name, and where the term chunks begin. The terms, sorted in UTF-16 order, are cut into
 //! [`chunk_count`] chunks of about equal size, `feeds/search/terms-<n>.js`, so that a query
 //! loads only the chunks of its terms: with transcripts, every word said in every speech is
-//! a posting, far more than a page should load at once. A posting list is, per speech that
-//! has the term, the gap from the previous speech and the fields the term occurs in, as one
-//! number `(gap - 1) × 32 + mask` written in base 32 with a digit alphabet that marks the
-//! last digit of each number (see [`encode`]).
+//! a posting, far more than a page should load at once. A chunk holds its terms, front-coded
+//! (see [`front_code`]), and their posting lists as one bit stream ([`super::postings`]) in
+//! base64, with the bit offset of every [`SKIP`]th list.
 
 use std::collections::HashMap;
 
-use serde::Serialize;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde::{Deserialize, Serialize};
 
 use super::normalize::{terms, utf16_cmp};
+use super::postings::{BitWriter, SKIP, write_entry};
 use super::rank::{EVENT, EXCERPT, SPEAKER, TITLE, TRANSCRIPT};
 use super::{Speech, data_file};
 use crate::site::transcript::Paragraph;
@@ -21,7 +23,7 @@ use crate::site::transcript::Paragraph;
 /// About how many speeches go to one chunk of terms.
 const DOCS_PER_CHUNK: usize = 100;
 
-/// Digits of a posting number: the first 32 end a number, the last 32 do not.
+/// Digits of a shared prefix's length in a front-coded term list.
 pub const DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
 
 /// How many chunk files an index of `docs` speeches has.
@@ -48,11 +50,44 @@ struct Meta<'a> {
     c: Vec<String>,
 }
 
-#[derive(Serialize)]
-struct Chunk<'a> {
-    k: String,
-    t: Vec<&'a str>,
-    p: Vec<&'a str>,
+/// A chunk of terms as its file holds it.
+#[derive(Serialize, Deserialize)]
+pub struct Chunk {
+    #[serde(default)]
+    pub k: String,
+    /// The terms, front-coded.
+    pub t: String,
+    /// The bit offset of every [`SKIP`]th posting list.
+    pub s: Vec<u64>,
+    /// The posting lists, one bit stream in base64.
+    pub b: String,
+}
+
+impl Chunk {
+    /// The chunk `n` of `terms` and their posting lists, for an index of `docs` speeches.
+    fn new(n: usize, terms: &[(String, Vec<(u32, u8)>)], docs: u32) -> Self {
+        let mut bits = BitWriter::default();
+        let mut skips = Vec::new();
+        for (at, (_, list)) in terms.iter().enumerate() {
+            if at % SKIP == 0 {
+                skips.push(bits.len);
+            }
+            write_entry(&mut bits, list, docs);
+        }
+        Chunk {
+            k: format!("t{n}"),
+            t: front_code(terms.iter().map(|(term, _)| term.as_str())),
+            s: skips,
+            b: STANDARD.encode(&bits.bytes),
+        }
+    }
+
+    /// The terms and the bytes of the bit stream, if the chunk is well formed.
+    pub fn open(&self) -> Option<(Vec<String>, Vec<u8>)> {
+        let terms = front_decode(&self.t)?;
+        let bytes = STANDARD.decode(&self.b).ok()?;
+        (self.s.len() == terms.len().div_ceil(SKIP)).then_some((terms, bytes))
+    }
 }
 
 /// Term → (speech, fields) for every speech that has it, speeches in order.
@@ -63,41 +98,45 @@ pub type Transcripts<'t> = dyn Fn(usize) -> Option<Vec<Paragraph>> + Sync + 't;
 
 /// The index of `speeches`, which are newest first.
 pub fn write(speeches: &[Speech<'_>], transcripts: &Transcripts<'_>) -> Written {
-    let postings = postings(speeches, transcripts);
-    let mut sorted: Vec<(String, String)> = postings
-        .into_iter()
-        .map(|(term, list)| (term, encode(&list)))
-        .collect();
+    let mut sorted: Vec<(String, Vec<(u32, u8)>)> =
+        postings(speeches, transcripts).into_iter().collect();
     sorted.sort_by(|a, b| utf16_cmp(&a.0, &b.0));
     let count = chunk_count(speeches.len());
-    let total: usize = sorted.iter().map(|(t, p)| t.len() + p.len()).sum();
-    let mut chunks: Vec<Chunk<'_>> = (0..count)
-        .map(|n| Chunk {
-            k: format!("t{n}"),
-            t: Vec::new(),
-            p: Vec::new(),
-        })
-        .collect();
-    let (mut chunk, mut size) = (0, 0);
-    let mut starts = Vec::new();
-    for (term, list) in &sorted {
-        if chunk + 1 < count && size >= total * (chunk + 1) / count {
-            chunk += 1;
+    let docs = u32::try_from(speeches.len()).unwrap_or(u32::MAX);
+    // A list's size is about its length in postings; a term's, a few bytes.
+    let cost = |(term, list): &(String, Vec<(u32, u8)>)| {
+        term.len() + list.len().min(docs as usize / 2) + 4
+    };
+    let total: usize = sorted.iter().map(cost).sum();
+    let mut cuts = vec![0];
+    let mut size = 0;
+    for (at, entry) in sorted.iter().enumerate() {
+        if cuts.len() < count && size >= total * cuts.len() / count && cuts.last() != Some(&at) {
+            cuts.push(at);
         }
-        if chunks[chunk].t.is_empty() {
-            starts.push(if chunk == 0 {
+        size += cost(entry);
+    }
+    cuts.push(sorted.len());
+    let chunks: Vec<String> = cuts
+        .windows(2)
+        .enumerate()
+        .map(|(n, range)| data_file(&Chunk::new(n, &sorted[range[0]..range[1]], docs)))
+        .chain((cuts.len() - 1..count).map(|n| data_file(&Chunk::new(n, &[], docs))))
+        .collect();
+    let starts = cuts[..cuts.len() - 1]
+        .iter()
+        .enumerate()
+        .map(|(n, &at)| {
+            if n == 0 {
                 String::new()
             } else {
-                term.clone()
-            });
-        }
-        chunks[chunk].t.push(term.as_str());
-        chunks[chunk].p.push(list.as_str());
-        size += term.len() + list.len();
-    }
+                sorted[at].0.clone()
+            }
+        })
+        .collect();
     Written {
         index: data_file(&meta(speeches, starts)),
-        chunks: chunks.iter().map(data_file).collect(),
+        chunks,
     }
 }
 
@@ -192,56 +231,56 @@ fn speech_terms(speech: &Speech<'_>, transcript: Option<&[Paragraph]>) -> HashMa
     masks
 }
 
-/// A posting list as text: `(gap - 1) × 32 + mask` per speech, in base 32, most significant
-/// digit first, every digit but the last from the second half of [`DIGITS`].
-pub fn encode(list: &[(u32, u8)]) -> String {
-    let mut text = String::with_capacity(list.len() * 2);
-    let mut previous: Option<u32> = None;
-    let mut digits = Vec::new();
-    for &(doc, mask) in list {
-        let gap = previous.map_or(doc, |p| doc - p - 1);
-        previous = Some(doc);
-        let mut value = u64::from(gap) * 32 + u64::from(mask & 31);
-        digits.clear();
-        loop {
-            // `value & 31` is below 32: a valid index, and the cast keeps it.
-            #[allow(clippy::cast_possible_truncation)]
-            digits.push((value & 31) as usize);
-            value >>= 5;
-            if value == 0 {
+/// Terms in order as one string: each term is the length of the prefix it shares with the
+/// previous one (in UTF-16 units, at most 63, as a digit of [`DIGITS`]) and the rest, and a
+/// space comes between terms (terms have no spaces).
+pub fn front_code<'t>(terms: impl Iterator<Item = &'t str>) -> String {
+    let mut text = String::new();
+    let mut previous = "";
+    for term in terms {
+        let (mut units, mut bytes) = (0, 0);
+        for (a, b) in previous.chars().zip(term.chars()) {
+            if a != b || units + b.len_utf16() > 63 {
                 break;
             }
+            units += b.len_utf16();
+            bytes += b.len_utf8();
         }
-        for (n, &digit) in digits.iter().rev().enumerate() {
-            let final_digit = n + 1 == digits.len();
-            text.push(char::from(
-                DIGITS[if final_digit { digit } else { digit + 32 }],
-            ));
+        if !text.is_empty() {
+            text.push(' ');
         }
+        text.push(char::from(DIGITS[units]));
+        text.push_str(&term[bytes..]);
+        previous = term;
     }
     text
 }
 
-/// The postings of an encoded list.
-pub fn decode(text: &str) -> Option<Vec<(u32, u8)>> {
-    let mut list = Vec::new();
-    let (mut value, mut doc): (u64, Option<u32>) = (0, None);
-    let mut open = false;
-    for byte in text.bytes() {
-        let digit = DIGITS.iter().position(|&d| d == byte)? as u64;
-        value = value.checked_mul(32)? + (digit & 31);
-        open = digit >= 32;
-        if !open {
-            let gap = u32::try_from(value / 32).ok()?;
-            let next = doc.map_or(Some(gap), |d| d.checked_add(gap)?.checked_add(1))?;
-            // `value % 32` is below 32.
-            #[allow(clippy::cast_possible_truncation)]
-            list.push((next, (value % 32) as u8));
-            doc = Some(next);
-            value = 0;
-        }
+/// The terms of a front-coded string.
+pub fn front_decode(text: &str) -> Option<Vec<String>> {
+    let mut terms: Vec<String> = Vec::new();
+    if text.is_empty() {
+        return Some(terms);
     }
-    (!open).then_some(list)
+    for entry in text.split(' ') {
+        let digit = *entry.as_bytes().first()?;
+        let units = DIGITS.iter().position(|&d| d == digit)?;
+        let previous = terms.last().map_or("", String::as_str);
+        let mut bytes = 0;
+        let mut counted = 0;
+        for c in previous.chars() {
+            if counted >= units {
+                break;
+            }
+            counted += c.len_utf16();
+            bytes += c.len_utf8();
+        }
+        if counted != units {
+            return None;
+        }
+        terms.push(format!("{}{}", &previous[..bytes], &entry[1..]));
+    }
+    Some(terms)
 }
 
 #[cfg(test)]
@@ -249,13 +288,58 @@ mod tests {
     use super::*;
 
     #[test]
-    fn posting_lists_round_trip() {
-        let list = vec![(0, 1), (1, 16), (2, 16), (40, 9), (100_000, 31)];
-        let text = encode(&list);
-        assert_eq!(&text[..3], "1GG");
-        assert_eq!(decode(&text), Some(list));
-        assert_eq!(decode("W"), None, "a number without its last digit");
-        assert_eq!(decode("!"), None);
+    fn front_coded_terms_round_trip() {
+        let terms = ["a", "abc", "abd", "b", "آزادی", "آزادیخواه", "😀x", "😀y"];
+        let text = front_code(terms.iter().copied());
+        assert!(
+            text.starts_with("0a 1bc 2d 0b 0آزادی 5خواه 0😀x 2y"),
+            "{text}"
+        );
+        let back = front_decode(&text).unwrap();
+        assert_eq!(back, terms);
+        assert_eq!(
+            front_decode("5abc"),
+            None,
+            "a prefix longer than the previous term"
+        );
+        assert_eq!(front_decode(""), Some(Vec::new()));
+    }
+
+    fn speech<'a>(page: &str, title: &'a str, excerpt: &'a str) -> Speech<'a> {
+        Speech {
+            page: page.to_owned(),
+            title,
+            speakers: vec![("Hasti", "speakers/hasti".to_owned())],
+            event: None,
+            date: "2020-11-10".to_owned(),
+            excerpt,
+        }
+    }
+
+    #[test]
+    fn a_written_chunk_reads_back_term_by_term() {
+        let speeches = [
+            speech("talks/one", "Aban", "Freedom and courage."),
+            speech("talks/two", "Courage", "آزادی"),
+        ];
+        let written = write(&speeches, &|_| None);
+        assert_eq!(written.chunks.len(), 1);
+        let json = super::super::data_json(&written.chunks[0]).unwrap();
+        let chunk: Chunk = serde_json::from_str(json).unwrap();
+        let (terms, bytes) = chunk.open().unwrap();
+        assert_eq!(
+            terms,
+            ["aban", "and", "courage", "freedom", "hasti", "ازادی"]
+        );
+        let mut input = crate::search::postings::BitReader::new(&bytes, chunk.s[0]);
+        let lists: Vec<_> = terms
+            .iter()
+            .map(|_| crate::search::postings::read_entry(&mut input, 2).unwrap())
+            .collect();
+        assert_eq!(lists[0], [(0, TITLE)]);
+        assert_eq!(lists[2], [(0, EXCERPT), (1, TITLE)]);
+        assert_eq!(lists[4], [(0, SPEAKER), (1, SPEAKER)]);
+        assert_eq!(lists[5], [(1, EXCERPT)]);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! - [`normalize`]: words and the terms they fold to (case, diacritics, Persian and Arabic
 //!   letter variants).
 //! - [`index`]: `feeds/search/index.js` (speeches, speakers, events) and the term chunks.
+//! - [`postings`]: posting lists as bits.
 //! - [`passage`]: each speech's passages, and the one a result shows.
 //! - [`rank`]: the integer ranking both sides share.
 //! - [`query`]: `archive search`.
@@ -16,6 +17,7 @@
 pub mod index;
 pub mod normalize;
 pub mod passage;
+pub mod postings;
 pub mod query;
 pub mod rank;
 
@@ -26,8 +28,24 @@ use crate::confined::ArchivePath;
 
 pub use query::{Hit, SearchError, Shown, search};
 
-/// The page script, the same on every page.
+/// The page script's source, the same on every page.
 pub const SCRIPT: &str = include_str!("search.js");
+
+/// Most bytes of the script as published.
+pub const MAX_SCRIPT: usize = 10_000;
+
+/// The page script as published: [`SCRIPT`] without its comment lines, blank lines and
+/// indentation (no string or template in it spans lines).
+pub fn script() -> String {
+    let mut text = String::with_capacity(SCRIPT.len());
+    for line in SCRIPT.lines().map(str::trim_start) {
+        if !line.is_empty() && !line.starts_with("//") {
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    text
+}
 
 /// Where the page script goes.
 pub const SCRIPT_PATH: &str = "feeds/search.js";
@@ -92,6 +110,15 @@ mod tests {
         assert_eq!(text, "archiveSearchData([\"a\",1]);\n");
         assert_eq!(data_json(&text), Some("[\"a\",1]"));
         assert_eq!(data_json("alert(1)"), None);
+    }
+
+    #[test]
+    fn the_published_script_is_small_and_keeps_its_code() {
+        let text = script();
+        assert!(text.len() < MAX_SCRIPT, "{} bytes", text.len());
+        assert!(text.starts_with("(() => {\n\"use strict\";\n"));
+        assert!(text.ends_with("})();\n"));
+        assert!(!text.contains("\n//") && !text.contains("\n "));
     }
 
     #[test]

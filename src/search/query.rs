@@ -7,9 +7,10 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use super::index::decode;
+use super::index::Chunk;
 use super::normalize::utf16_cmp;
 use super::passage::{self, Passage, Passages};
+use super::postings::{BitReader, SKIP, read_entry};
 use super::rank::{self, MAX_EXPANSIONS, QueryTerm};
 use super::{INDEX_PATH, chunk_path, data_json};
 use crate::confined::{ArchivePath, OpenError, Root};
@@ -75,17 +76,22 @@ struct Meta {
     c: Vec<String>,
 }
 
-#[derive(Deserialize)]
-struct Chunk {
-    t: Vec<String>,
-    p: Vec<String>,
+/// A chunk, opened: its terms, its bit stream, and the offsets of every [`SKIP`]th list.
+struct Opened {
+    terms: Vec<String>,
+    bytes: Vec<u8>,
+    skips: Vec<u64>,
 }
+
+/// A query term's posting lists: (speech, fields) per speech, and whether it is the term
+/// itself (not a longer one it begins).
+type Lists = Vec<(Vec<(u32, u8)>, bool)>;
 
 /// The index of an archive, read as a query needs it.
 struct Index<'r> {
     root: &'r Root,
     meta: Meta,
-    chunks: HashMap<usize, Chunk>,
+    chunks: HashMap<usize, Opened>,
 }
 
 /// The `limit` best results for `text` in the archive at `root`.
@@ -101,8 +107,7 @@ pub fn search(root: &Root, text: &str, limit: usize) -> Result<Vec<Hit>, SearchE
     let mut totals = vec![(0_u32, 0_u32); docs];
     for term in &query {
         let mut best = vec![0_u32; docs];
-        for (list, exact) in index.matches(term)? {
-            let postings = decode(&list).ok_or_else(|| damaged(&index_path, "a posting list"))?;
+        for (postings, exact) in index.matches(term)? {
             let df = u32::try_from(postings.len()).unwrap_or(u32::MAX);
             let weight = rank::weight(u32::try_from(docs).unwrap_or(u32::MAX), df);
             for (doc, mask) in postings {
@@ -126,7 +131,7 @@ pub fn search(root: &Root, text: &str, limit: usize) -> Result<Vec<Hit>, SearchE
 impl Index<'_> {
     /// The posting lists a query term stands for: its own (exact), and those of up to
     /// [`MAX_EXPANSIONS`] terms it begins when it is a prefix.
-    fn matches(&mut self, term: &QueryTerm) -> Result<Vec<(String, bool)>, SearchError> {
+    fn matches(&mut self, term: &QueryTerm) -> Result<Lists, SearchError> {
         let mut chunk = self
             .meta
             .c
@@ -136,13 +141,13 @@ impl Index<'_> {
         let mut expansions = 0;
         loop {
             self.load(chunk)?;
-            let Chunk { t: terms, p: lists } = &self.chunks[&chunk];
+            let terms = &self.chunks[&chunk].terms;
             let from = terms.partition_point(|t| utf16_cmp(t, &term.term).is_lt());
-            for (t, list) in terms[from..].iter().zip(&lists[from..]) {
+            for (at, t) in terms.iter().enumerate().skip(from) {
                 if *t == term.term {
-                    found.push((list.clone(), true));
+                    found.push((self.list(chunk, at)?, true));
                 } else if term.prefix && t.starts_with(&term.term) && expansions < MAX_EXPANSIONS {
-                    found.push((list.clone(), false));
+                    found.push((self.list(chunk, at)?, false));
                     expansions += 1;
                 } else {
                     return Ok(found);
@@ -162,16 +167,32 @@ impl Index<'_> {
         }
     }
 
+    /// The posting list of the term at `at` in a loaded chunk.
+    fn list(&self, chunk: usize, at: usize) -> Result<Vec<(u32, u8)>, SearchError> {
+        let opened = &self.chunks[&chunk];
+        let docs = u32::try_from(self.meta.d.len()).unwrap_or(u32::MAX);
+        let start = opened.skips.get(at / SKIP).copied().unwrap_or(u64::MAX);
+        let mut input = BitReader::new(&opened.bytes, start);
+        for _ in 0..at % SKIP {
+            read_entry(&mut input, docs);
+        }
+        read_entry(&mut input, docs).ok_or_else(|| damaged(&chunk_path(chunk), "a posting list"))
+    }
+
     fn load(&mut self, n: usize) -> Result<(), SearchError> {
         if !self.chunks.contains_key(&n) {
             let chunk: Chunk = read(self.root, &chunk_path(n))?;
-            if chunk.t.len() != chunk.p.len() {
-                return Err(damaged(
-                    &chunk_path(n),
-                    "terms and postings differ in number",
-                ));
-            }
-            self.chunks.insert(n, chunk);
+            let (terms, bytes) = chunk
+                .open()
+                .ok_or_else(|| damaged(&chunk_path(n), "its terms or posting lists"))?;
+            self.chunks.insert(
+                n,
+                Opened {
+                    terms,
+                    bytes,
+                    skips: chunk.s,
+                },
+            );
         }
         Ok(())
     }

@@ -1,7 +1,6 @@
 // The archive's one script: search across every speech, and timestamps that seek the player.
-// It mirrors src/search (normalize.rs, rank.rs, query.rs, passage.rs) step by step, so that
-// `archive search` ranks the same way: change both together. No dependencies, no network
-// but the archive's own files, loaded with <script> so that it works from file:// too.
+// It mirrors src/search step by step, so that `archive search` ranks the same way: change
+// both together. No dependencies; the archive's files load with <script> (file:// too).
 (() => {
   "use strict";
   const player = document.getElementById("player");
@@ -34,9 +33,9 @@
   const WORD = /[\p{Alphabetic}\p{N}\p{M}\u200c\u200d]+/gu, TERM = /[\p{Alphabetic}\p{N}]+/gu;
   const DROP = /[\p{M}\u200c\u200d\u0640]/gu, VARIANT = /[يىكڪةەٱςßæœøđłı۰-۹٠-٩]/g;
   const TO = { "ي": "ی", "ى": "ی", "ك": "ک", "ڪ": "ک", "ة": "ه", "ە": "ه", "ٱ": "ا", "ς": "σ", "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ł": "l", "ı": "i" };
-  const fold = (w) => (w.toLowerCase().normalize("NFKD").replace(DROP, "").toLowerCase()
-    .replace(VARIANT, (c) => TO[c] || String(c.charCodeAt(0) & 15)).match(TERM) || [])
-    .filter((t) => [...t].length <= 40);
+  const folded = (s) => s.toLowerCase().normalize("NFKD").replace(DROP, "").toLowerCase()
+    .replace(VARIANT, (c) => TO[c] || String(c.charCodeAt(0) & 15));
+  const fold = (w) => (folded(w).match(TERM) || []).filter((t) => [...t].length <= 40);
   const words = (s) => [...s.matchAll(WORD)].map((m) => [m.index, m.index + m[0].length]);
 
   // The query and the ranking (rank.rs, query.rs).
@@ -53,17 +52,41 @@
     return 4 * b + Math.floor((r * 4) / 2 ** b) - 4 - 15;
   };
   const field = (m) => (m & 3 ? 6 : m & 4 ? 4 : m & 8 ? 3 : m & 16 ? 1 : 0);
-  const DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_", VALUE = {};
-  for (let i = 0; i < 64; i++) VALUE[DIGITS[i]] = i;
-  const decode = (s) => {
-    const docs = [], masks = [];
-    let v = 0, d = -1;
-    for (let i = 0; i < s.length; i++) {
-      const x = VALUE[s[i]];
-      v = v * 32 + (x & 31);
-      if (x < 32) { d += Math.floor(v / 32) + 1; docs.push(d); masks.push(v & 31); v = 0; }
+  // Posting lists (postings.rs): bits of atob(chunk.b), read from the most significant.
+  const DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+  const riceK = (u, n) => { const r = Math.floor((u * 69) / (100 * Math.max(n, 1))); return r ? 31 - Math.clz32(r) : 0; };
+  const reader = (b, at) => {
+    const bit = () => (b.charCodeAt(at >> 3) >> (7 - (at++ & 7))) & 1;
+    const bits = (k) => { let v = 0; while (k--) v = v * 2 + bit(); return v; };
+    const gamma = () => { let w = 0; while (!bit()) w++; return 2 ** w + bits(w); };
+    const list = (n, u) => {
+      const k = riceK(u, n), out = [];
+      for (let i = 0, next = 0; i < n; i++) { let q = 0; while (bit()) q++; next += q * 2 ** k + bits(k); out.push(next++); }
+      return out;
+    };
+    const entry = (N) => {
+      const n = gamma();
+      let docs = list(2 * n > N ? N - n : n, N);
+      if (2 * n > N) { const all = []; for (let d = 0, i = 0; d < N; d++) { if (docs[i] === d) i++; else all.push(d); } docs = all; }
+      const masks = new Uint8Array(n).fill(16), places = list(gamma() - 1, n);
+      for (const p of places) masks[p] = bit() ? 8 : bits(4);
+      return [docs, masks];
+    };
+    return entry;
+  };
+  const open = (chunk) => {
+    if (!chunk.terms) {
+      const terms = [];
+      if (chunk.t) for (const e of chunk.t.split(" ")) terms.push((terms[terms.length - 1] || "").slice(0, DIGITS.indexOf(e[0])) + e.slice(1));
+      chunk.terms = terms;
+      chunk.bytes = atob(chunk.b);
     }
-    return [docs, masks];
+    return chunk;
+  };
+  const postings = (chunk, i, N) => {
+    const got = (chunk.got ||= []);
+    if (!got[i]) { const entry = reader(chunk.bytes, chunk.s[i >> 6]); for (let j = i & ~63; j <= i; j++) { const e = entry(N); got[j] ||= e; } }
+    return got[i];
   };
 
   // Data files: each calls archiveSearchData({k: key, ...}) once loaded.
@@ -84,16 +107,16 @@
   };
   const lower = (a, t) => { let lo = 0, hi = a.length; while (lo < hi) { const m = (lo + hi) >> 1; if (a[m] < t) lo = m + 1; else hi = m; } return lo; };
   const lists = async (index, x) => {
-    const c = index.c, out = [];
+    const c = index.c, N = index.d.length, out = [];
     let lo = 0, hi = c.length;
     while (lo < hi) { const m = (lo + hi) >> 1; if (c[m] <= x.t) lo = m + 1; else hi = m; }
     let k = Math.max(lo - 1, 0), more = 0;
     for (;;) {
-      const chunk = await load("t" + k, "terms-" + k);
-      for (let i = lower(chunk.t, x.t); i < chunk.t.length; i++) {
-        const t = chunk.t[i];
-        if (t === x.t) out.push([chunk.p[i], 2]);
-        else if (x.p && t.startsWith(x.t) && more < 30) { out.push([chunk.p[i], 1]); more++; }
+      const chunk = open(await load("t" + k, "terms-" + k)), terms = chunk.terms;
+      for (let i = lower(terms, x.t); i < terms.length; i++) {
+        const t = terms[i];
+        if (t === x.t) out.push([postings(chunk, i, N), 2]);
+        else if (x.p && t.startsWith(x.t) && more < 30) { out.push([postings(chunk, i, N), 1]); more++; }
         else return out;
       }
       k++;
@@ -103,10 +126,11 @@
   const search = async (text) => {
     const index = await load("index", "index"), n = index.d.length, q = query(text);
     const count = new Int32Array(n), score = new Int32Array(n), best = new Int32Array(n);
-    for (const x of q) {
+    const all = await Promise.all(q.map((x) => lists(index, x)));
+    for (const found of all) {
       best.fill(0);
-      for (const [s, exact] of await lists(index, x)) {
-        const [docs, masks] = decode(s), w = weight(n, docs.length) * exact;
+      for (const [[docs, masks], exact] of found) {
+        const w = weight(n, docs.length) * exact;
         for (let i = 0; i < docs.length; i++) { const v = w * field(masks[i]); if (v > best[docs[i]]) best[docs[i]] = v; }
       }
       for (let d = 0; d < n; d++) if (best[d]) { count[d]++; score[d] += best[d]; }
@@ -127,10 +151,14 @@
       for (const [t, c] of cues) { if (s) s += " "; starts.push([s.length, t]); s += c; }
       paragraphs.push([s, starts]);
     }
+    // A paragraph folded whole holds the terms of its words: the query terms in it bound how
+    // many its words match, and the paragraphs that cannot beat the best so far are skipped.
     let best = null;
     for (const [s, starts] of paragraphs) {
+      const f = folded(s), most = q.filter((x) => f.includes(x.t)).length;
+      if (best && most <= best.n) continue;
       const ws = words(s), hit = [], got = new Set();
-      ws.forEach(([a, b], i) => {
+      if (most) ws.forEach(([a, b], i) => {
         let h = false;
         for (const t of fold(s.slice(a, b))) q.forEach((x, j) => { if (matches(x, t)) { got.add(j); h = true; } });
         if (h) hit.push(i);
@@ -153,11 +181,14 @@
   // The results.
   const el = (tag, text, cls) => { const e = document.createElement(tag); if (text) e.textContent = text; if (cls) e.className = cls; return e; };
   const clock = (t) => { t = Math.floor(t); const m = Math.floor(t / 60) % 60, s = String(t % 60).padStart(2, "0"), h = Math.floor(t / 3600); return h ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`; };
-  const SHOWN = 20;
+  const SHOWN = 20, FIRST = 5;
   let run = 0;
+  // The results at once, then each one's passage as its speech's file comes (those of the
+  // first few first); the list is aria-busy until all are in.
   const show = async () => {
     const text = input.value, mine = ++run;
     list.textContent = "";
+    list.removeAttribute("aria-busy");
     if (!text.trim()) { status.textContent = ""; return; }
     status.textContent = "Searching…";
     let found;
@@ -165,29 +196,33 @@
     if (mine !== run) return;
     const { index, q, hits } = found, n = hits.length;
     status.textContent = n ? `${n} speech${n === 1 ? "" : "es"} found${n > SHOWN ? `, the first ${SHOWN} shown` : ""}` : "No speech matches.";
-    await Promise.all(hits.slice(0, SHOWN).map(async (d) => {
-      const [page, title, speakers, event, date] = index.d[d], item = el("li");
-      list.append(item);
-      let p = null;
-      try { p = passage(await load("p/" + page, page), q); } catch (e) { /* the title still links */ }
-      if (mine !== run) return;
-      const link = el("a", title);
-      link.href = root + page + ".html" + (p && p.time != null ? "#t=" + Math.round(p.time * 1000) / 1000 : "");
+    list.setAttribute("aria-busy", "true");
+    const fills = hits.slice(0, SHOWN).map((d) => {
+      const [page, title, speakers, event, date] = index.d[d], item = el("li"), link = el("a", title), head = el("p", "", "hit");
+      const href = (link.href = root + page + ".html");
       link.dir = "auto";
-      const head = el("p", "", "hit");
       head.append(link);
-      if (p && p.time != null) head.append(el("span", ` at ${clock(p.time)}`));
       const meta = [...speakers.map((s) => index.s[s][0]), event >= 0 ? index.e[event][0] : "", date].filter(Boolean);
       item.append(head, el("p", meta.join(" · "), "meta"));
-      if (p) {
+      list.append(item);
+      // Without its passage (its file failed to load), the title still links.
+      return () => load("p/" + page, page).then((data) => {
+        const p = mine === run && passage(data, q);
+        if (!p) return;
+        if (p.time != null) { link.href = href + "#t=" + Math.round(p.time * 1000) / 1000; head.append(el("span", ` at ${clock(p.time)}`)); }
         const body = el("p", "", "passage");
         body.dir = "auto";
         let at = 0;
         for (const [a, b] of p.marks) { body.append(p.text.slice(at, a), el("mark", p.text.slice(a, b))); at = b; }
         body.append(p.text.slice(at));
         item.append(body);
-      }
-    }));
+      }, () => {});
+    });
+    // The first screenful's passages first: the files load one after another.
+    await Promise.all(fills.slice(0, FIRST).map((f) => f()));
+    if (mine !== run) return;
+    await Promise.all(fills.slice(FIRST).map((f) => f()));
+    if (mine === run) list.removeAttribute("aria-busy");
   };
   let timer;
   input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(show, 150); });

@@ -154,7 +154,7 @@ pub fn render(context: &Context<'_, '_>, pages: &[Page<'_>]) -> Result<Vec<Strin
         Page::Speaker(speaker) => lists::speaker_page(context, speaker, &articles),
         Page::Speech(entry) => speech::page(context, entry),
         Page::Event(feed, event) => Ok(event::page(context, feed, event, &articles)),
-        Page::Script => Ok(crate::search::SCRIPT.to_owned()),
+        Page::Script => Ok(crate::search::script()),
         Page::SearchIndex => Ok(index.as_ref().map(|i| i.index.clone()).unwrap_or_default()),
         Page::SearchTerms(n) => Ok(index
             .as_ref()

@@ -33,7 +33,9 @@ const { chromium } = require("playwright-core");
     await page.waitForFunction(() => {
       const status = document.querySelector(".search [role=status]").textContent;
       const items = [...document.querySelectorAll(".results li")];
-      return /found|No speech|could not/.test(status) && items.every((li) => li.querySelector(".hit a"));
+      // The results show at once; their passages follow, the list aria-busy until then.
+      return /found|No speech|could not/.test(status) && items.every((li) => li.querySelector(".hit a"))
+        && !document.querySelector(".results").hasAttribute("aria-busy");
     });
     report.search = await page.evaluate(() => ({
       status: document.querySelector(".search [role=status]").textContent,
