@@ -207,4 +207,29 @@ mod tests {
         );
         assert_eq!(sink.probe.fed(), expected.len() as u64);
     }
+
+    /// A download from zero saves its resume sidecar only once it passes 8 MiB.
+    #[test]
+    fn the_sidecar_is_saved_once_the_download_passes_8_mib() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let feed = crate::catalog::FeedId::parse("talks").expect("a feed id");
+        let episode = crate::catalog::EpisodeId::parse("a").expect("an episode id");
+        let partial = Partial::new(dir.path(), &feed, &episode);
+        let meta = PartialMeta {
+            url: "http://127.0.0.1/a.mp3".into(),
+            etag: Some("\"x\"".into()),
+            last_modified: None,
+            total: None,
+        };
+        let file = partial.open(false).expect("the partial file");
+        let sidecar = Some((partial.clone(), meta.clone()));
+        let mut sink = Sink::new(file, Sha256::new(), StreamProbe::new(), sidecar);
+        let chunk = Bytes::from(vec![0_u8; 1024 * 1024]);
+        for _ in 0..7 {
+            sink.take(std::slice::from_ref(&chunk)).expect("a write");
+        }
+        assert_eq!(partial.load(), None, "no sidecar below 8 MiB");
+        sink.take(std::slice::from_ref(&chunk)).expect("a write");
+        assert_eq!(partial.load(), Some((8 * 1024 * 1024, meta)));
+    }
 }
