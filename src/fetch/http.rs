@@ -279,6 +279,8 @@ impl Client {
                 };
             let length = chunk.len() as u64;
             if let Err(error) = body.take(chunk).await {
+                // The batch in flight ends first, so that nothing is written after the discard.
+                body.pipeline.abandon().await;
                 partial.discard();
                 return Err(Failure::stop(error.into_fetch(partial)));
             }

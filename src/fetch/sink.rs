@@ -148,6 +148,13 @@ impl Pipeline {
         self.settle().await
     }
 
+    /// Waits for the batch in flight, if any, and drops what is left unwritten.
+    pub async fn abandon(self) {
+        if let Some(flight) = self.flight {
+            let _ = flight.await;
+        }
+    }
+
     async fn send(&mut self) -> io::Result<()> {
         let mut sink = self.settle().await?;
         let batch = std::mem::take(&mut self.gathered);
