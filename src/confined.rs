@@ -314,7 +314,8 @@ pub fn read_own(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
             format!("not a regular file of at most {limit} bytes"),
         ));
     }
-    let mut bytes = Vec::new();
+    // Sized from the metadata (one read, no regrowing); a file that grew still ends at `limit`.
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).map_or(0, |n| n + 1));
     file.take(limit).read_to_end(&mut bytes)?;
     Ok(bytes)
 }

@@ -29,6 +29,11 @@ pub fn sweep(root: &Path, catalog: &Catalog) -> Vec<PathBuf> {
         dirs.push(root.join(parent));
         dirs.extend(subdirectories(&root.join(parent)));
     }
+    // Pages and the search index have folders a level down (`feeds/search/<feed>/`,
+    // `feeds/<feed>/events/`), written through temp files too.
+    for dir in subdirectories(&root.join("feeds")) {
+        dirs.extend(subdirectories(&dir));
+    }
     for dir in dirs.iter().filter(|dir| real(dir)) {
         for path in files(dir) {
             let is_temp = path
@@ -72,19 +77,30 @@ pub fn sweep(root: &Path, catalog: &Catalog) -> Vec<PathBuf> {
 fn subdirectories(dir: &Path) -> Vec<PathBuf> {
     entries(dir)
         .into_iter()
-        .filter(|path| path.is_dir())
+        .filter_map(|(path, is_dir)| is_dir.then_some(path))
         .collect()
 }
 
+/// Everything in `dir` but folders (a symlink is not followed, and its name is what counts).
 fn files(dir: &Path) -> Vec<PathBuf> {
     entries(dir)
         .into_iter()
-        .filter(|path| path.is_file())
+        .filter_map(|(path, is_dir)| (!is_dir).then_some(path))
         .collect()
 }
 
-fn entries(dir: &Path) -> Vec<PathBuf> {
+/// The entries of `dir` and whether each is a real folder, from the listing itself (no
+/// `stat` per entry: folders of thousands of recordings are listed on every run).
+fn entries(dir: &Path) -> Vec<(PathBuf, bool)> {
     std::fs::read_dir(dir)
-        .map(|entries| entries.flatten().map(|entry| entry.path()).collect())
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|entry| {
+                    let is_dir = entry.file_type().is_ok_and(|kind| kind.is_dir());
+                    (entry.path(), is_dir)
+                })
+                .collect()
+        })
         .unwrap_or_default()
 }

@@ -8,25 +8,24 @@
 use std::io::Read;
 use std::time::Duration;
 
+use bytes::Bytes;
+
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{Response, StatusCode};
 use sha2::{Digest, Sha256};
-use tokio::io::{AsyncWriteExt, BufWriter};
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
 use super::log::Exchange;
 use super::partial::{Partial, PartialMeta};
 use super::retry::{Settings, parse_retry_after, retryable_status};
+use super::sink::{Pipeline, Sink};
 use super::{FetchError, Pulled, PulledFile, range};
 use crate::Error;
 use crate::net::{self, Net, Timeouts};
 use crate::probe::{StreamProbe, sniff};
 use crate::progress::{EpisodeKey, Progress};
 use crate::state::Validators;
-
-/// How often a download asks the kernel to start writing what arrived to disk.
-const WRITEBACK_EVERY: u64 = 8 * 1024 * 1024;
 
 /// The result of a download.
 #[derive(Debug)]
@@ -196,7 +195,10 @@ impl Client {
         exchange.answered(response.status());
         match response.status() {
             StatusCode::NOT_MODIFIED if asked => {
-                partial.discard();
+                // Without a resume the partial download was discarded before the request.
+                if resume.is_some() {
+                    partial.discard();
+                }
                 Ok(Download::NotModified)
             }
             StatusCode::NOT_MODIFIED => Err(Failure::stop(FetchError::UnaskedNotModified)),
@@ -260,24 +262,10 @@ impl Client {
                 ..answer_meta(request.url, &response)
             },
         };
-        partial
-            .save_meta(&meta)
-            .map_err(|err| Failure::stop(write_failure(partial, &err)))?;
+        let sink = open_sink(partial, &meta, have).await?;
         request.progress.receiving(request.key, total, have);
-
-        let mut hasher = Sha256::new();
-        let mut probe = StreamProbe::new();
-        let file = if have > 0 {
-            take_existing(partial, &mut hasher, &mut probe)?;
-            partial.open(true)
-        } else {
-            partial.open(false)
-        }
-        .map_err(|err| Failure::stop(io_failure(partial, err)))?;
         let mut body = Body {
-            output: BufWriter::with_capacity(256 * 1024, tokio::fs::File::from_std(file)),
-            hasher,
-            probe,
+            pipeline: Pipeline::new(sink),
             size: have,
             start: (have == 0).then(|| Vec::with_capacity(sniff::SNIFF_LEN)),
             max_size: self.max_size,
@@ -289,34 +277,31 @@ impl Client {
                     Ok(None) => break Ok(()),
                     Err(failure) => break Err(failure),
                 };
-            if let Err(error) = body.take(&chunk).await {
+            let length = chunk.len() as u64;
+            if let Err(error) = body.take(chunk).await {
+                // The batch in flight ends first, so that nothing is written after the discard.
+                body.pipeline.abandon().await;
                 partial.discard();
                 return Err(Failure::stop(error.into_fetch(partial)));
             }
-            request.progress.received(request.key, chunk.len() as u64);
+            request.progress.received(request.key, length);
         };
         let Body {
-            mut output,
-            hasher,
-            probe,
+            pipeline,
             size,
+            start,
             ..
         } = body;
         // A download that stopped short keeps what arrived, durably, for the next attempt to
         // resume from. A complete one is fsynced once, when it is published.
         let complete = outcome.is_ok() && total.is_none_or(|total| total == size);
-        let flushed = match output.flush().await {
-            Ok(()) if complete => Ok(()),
-            Ok(()) => match output.get_ref().sync_data().await {
-                Ok(()) => partial.keep(),
-                Err(err) => Err(err),
-            },
-            Err(err) => Err(err),
+        let sink = match settle(pipeline, partial, complete).await {
+            Ok(sink) => sink,
+            Err(err) => {
+                partial.discard();
+                return Err(Failure::stop(io_failure(partial, err)));
+            }
         };
-        if let Err(err) = flushed {
-            partial.discard();
-            return Err(Failure::stop(io_failure(partial, err)));
-        }
         outcome?;
         if let Some(expected) = total.filter(|&expected| expected != size) {
             return Err(Failure::retry(FetchError::Truncated {
@@ -324,17 +309,17 @@ impl Client {
                 expected,
             }));
         }
-        finish(partial, size, hex::encode(hasher.finalize()), probe, &meta)
+        let Sink { hasher, probe, .. } = sink;
+        let sha256 = hex::encode(hasher.finalize());
+        finish(partial, size, sha256, probe, &meta, start.as_deref())
     }
 }
 
-/// A body on its way to the partial file: hashed, checked to start like audio and to stay
-/// under the size limit, and its writeback started as it grows.
+/// A body on its way to the partial file: checked to start like audio and to stay under the
+/// size limit here, hashed, probed and written by its [`Pipeline`].
 struct Body {
-    output: BufWriter<tokio::fs::File>,
-    hasher: Sha256,
-    probe: StreamProbe,
-    /// Bytes in the partial file.
+    pipeline: Pipeline,
+    /// Bytes received, with those the partial file had.
     size: u64,
     /// The first bytes of a download from zero, until there are enough to sniff.
     start: Option<Vec<u8>>,
@@ -357,7 +342,7 @@ impl Refusal {
 }
 
 impl Body {
-    async fn take(&mut self, chunk: &[u8]) -> Result<(), Refusal> {
+    async fn take(&mut self, chunk: Bytes) -> Result<(), Refusal> {
         if let Some(start) = self.start.as_mut().filter(|s| s.len() < sniff::SNIFF_LEN) {
             let wanted = (sniff::SNIFF_LEN - start.len()).min(chunk.len());
             start.extend_from_slice(&chunk[..wanted]);
@@ -366,7 +351,6 @@ impl Body {
                     .map_err(|reason| Refusal::Fetch(FetchError::NotAudio(reason)))?;
             }
         }
-        let before = self.size;
         self.size += chunk.len() as u64;
         if self.size > self.max_size {
             return Err(Refusal::Fetch(FetchError::TooLarge {
@@ -374,15 +358,51 @@ impl Body {
                 limit: self.max_size,
             }));
         }
-        self.hasher.update(chunk);
-        self.probe.feed(chunk);
-        self.output.write_all(chunk).await.map_err(Refusal::Io)?;
-        if self.size / WRITEBACK_EVERY != before / WRITEBACK_EVERY {
-            // Start writing what arrived so far, so the sync at the end has little left.
-            crate::atomic::start_writeback(self.output.get_ref(), 0, 0);
-        }
-        Ok(())
+        self.pipeline.push(chunk).await.map_err(Refusal::Io)
     }
+}
+
+/// Opens the partial file, with the bytes it already has fed to the hash and the probe, on
+/// the blocking pool (creating a file can take a while). A resumed download saves its
+/// sidecar at once; one from zero leaves it to the sink.
+async fn open_sink(partial: &Partial, meta: &PartialMeta, have: u64) -> Result<Sink, Failure> {
+    let (partial, meta) = (partial.clone(), meta.clone());
+    let failed = partial.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut hasher = Sha256::new();
+        let mut probe = StreamProbe::new();
+        let (file, sidecar) = if have > 0 {
+            partial
+                .save_meta(&meta)
+                .map_err(|err| Failure::stop(write_failure(&partial, &err)))?;
+            take_existing(&partial, &mut hasher, &mut probe)?;
+            (partial.open(true), None)
+        } else {
+            (partial.open(false), Some((partial.clone(), meta)))
+        };
+        let file = file.map_err(|err| Failure::stop(io_failure(&partial, err)))?;
+        Ok(Sink::new(file, hasher, probe, sidecar))
+    })
+    .await
+    .map_err(|err| Failure::stop(io_failure(&failed, std::io::Error::other(err.to_string()))))?
+}
+
+/// Waits until every byte received is in the partial file. One that is not `complete` is
+/// made durable with its sidecar, for the next attempt to resume from.
+async fn settle(pipeline: Pipeline, partial: &Partial, complete: bool) -> std::io::Result<Sink> {
+    let mut sink = pipeline.finish().await?;
+    if complete {
+        return Ok(sink);
+    }
+    let partial = partial.clone();
+    tokio::task::spawn_blocking(move || {
+        sink.save_sidecar()?;
+        sink.file.sync_data()?;
+        partial.keep()?;
+        Ok(sink)
+    })
+    .await
+    .map_err(|err| std::io::Error::other(err.to_string()))?
 }
 
 /// The next piece of a body that has `size` of `total` bytes so far, unless the deadline
@@ -393,7 +413,7 @@ async fn next_chunk(
     stop: &CancellationToken,
     size: u64,
     total: Option<u64>,
-) -> Result<Option<bytes::Bytes>, Failure> {
+) -> Result<Option<Bytes>, Failure> {
     tokio::select! {
         next = tokio::time::timeout_at(deadline.at, response.chunk()) => match next {
             Ok(Ok(chunk)) => Ok(chunk),
@@ -487,7 +507,7 @@ fn complete_or_restart(
             let (mut hasher, mut probe) = (Sha256::new(), StreamProbe::new());
             take_existing(request.partial, &mut hasher, &mut probe)?;
             let sha256 = hex::encode(hasher.finalize());
-            return finish(request.partial, have, sha256, probe, &meta);
+            return finish(request.partial, have, sha256, probe, &meta, None);
         }
     }
     let message = format!(
@@ -497,22 +517,30 @@ fn complete_or_restart(
     Err(Failure::restart(FetchError::BadRange(message)))
 }
 
-/// A complete partial file: check that it starts like audio and hand it over.
+/// A complete partial file: check that it starts like audio and hand it over. `received` is
+/// its start when this attempt received it from byte zero; otherwise it is read back.
 fn finish(
     partial: &Partial,
     size: u64,
     sha256: String,
     probe: StreamProbe,
     meta: &PartialMeta,
+    received: Option<&[u8]>,
 ) -> Result<Download, Failure> {
     if size == 0 {
         partial.discard();
         return Err(Failure::stop(FetchError::Empty));
     }
     let mut start = [0; sniff::SNIFF_LEN];
-    let read = std::fs::File::open(&partial.data)
-        .and_then(|mut file| file.read(&mut start))
-        .map_err(|err| Failure::stop(io_failure(partial, err)))?;
+    let read = match received {
+        Some(received) => {
+            start[..received.len()].copy_from_slice(received);
+            received.len()
+        }
+        None => std::fs::File::open(&partial.data)
+            .and_then(|mut file| file.read(&mut start))
+            .map_err(|err| Failure::stop(io_failure(partial, err)))?,
+    };
     if let Err(reason) = sniff::looks_like_audio(&start[..read]) {
         partial.discard();
         return Err(Failure::stop(FetchError::NotAudio(reason)));

@@ -11,6 +11,7 @@ pub mod partial;
 pub mod range;
 pub mod recheck;
 pub mod retry;
+pub mod sink;
 
 use std::path::Path;
 use std::time::Duration;

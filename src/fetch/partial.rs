@@ -71,9 +71,10 @@ impl Partial {
         Some((size, meta))
     }
 
-    /// Records what the bytes that follow belong to. Not fsynced: it matters only if the
-    /// download stops short, and then [`Partial::keep`] makes it durable. A sidecar torn by a
-    /// crash does not parse, and the download starts over.
+    /// Records what the bytes that follow belong to: at once for a resumed download, after
+    /// the first few megabytes or when it stops short for one from zero. Not fsynced: it
+    /// matters only if the download stops short, and then [`Partial::keep`] makes it durable.
+    /// A sidecar torn by a crash, or missing, does not parse, and the download starts over.
     pub fn save_meta(&self, meta: &PartialMeta) -> Result<(), crate::Error> {
         let write_error = |source| crate::Error::Write {
             path: self.meta.clone(),

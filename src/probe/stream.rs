@@ -8,6 +8,8 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
+use bytes::Bytes;
+
 use super::found::Found;
 use super::source::{Input, Source};
 use super::{Probe, ProbeError};
@@ -40,7 +42,7 @@ const QUEUE: usize = 32;
 /// recording from its first byte. Dropping a `StreamProbe` without finishing it ends its
 /// thread.
 pub struct StreamProbe {
-    sender: Option<SyncSender<Vec<u8>>>,
+    sender: Option<SyncSender<Bytes>>,
     done: Arc<AtomicBool>,
     fed: u64,
     worker: Option<JoinHandle<Result<Found, ProbeError>>>,
@@ -63,7 +65,7 @@ impl StreamProbe {
         let flag = Arc::clone(&done);
         let source = ChannelSource {
             receiver: Mutex::new(receiver),
-            piece: Vec::new(),
+            piece: Bytes::new(),
             at: 0,
         };
         let spawned = std::thread::Builder::new()
@@ -86,20 +88,29 @@ impl StreamProbe {
         }
     }
 
-    /// Hands over the next bytes of the recording.
+    /// Hands over the next bytes of the recording (copied).
     pub fn feed(&mut self, bytes: &[u8]) {
+        self.feed_shared(&Bytes::copy_from_slice(bytes));
+    }
+
+    /// Hands over the next bytes of the recording without copying them: the probe thread
+    /// keeps a reference to `bytes` until it has read them.
+    pub fn feed_shared(&mut self, bytes: &Bytes) {
         self.fed += bytes.len() as u64;
         if self.done.load(Ordering::Acquire) {
             self.sender = None;
             return;
         }
         let Some(sender) = &self.sender else { return };
-        for piece in bytes.chunks(PIECE) {
-            if sender.send(piece.to_vec()).is_err() {
+        let mut at = 0;
+        while at < bytes.len() {
+            let end = (at + PIECE).min(bytes.len());
+            if sender.send(bytes.slice(at..end)).is_err() {
                 // The probe has finished and dropped its end.
                 self.sender = None;
                 return;
             }
+            at = end;
         }
     }
 
@@ -138,8 +149,8 @@ impl Default for StreamProbe {
 
 /// The receiving end, read by the probe thread (behind a mutex only to be `Sync`).
 struct ChannelSource {
-    receiver: Mutex<Receiver<Vec<u8>>>,
-    piece: Vec<u8>,
+    receiver: Mutex<Receiver<Bytes>>,
+    piece: Bytes,
     at: usize,
 }
 
