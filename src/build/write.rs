@@ -30,6 +30,10 @@ pub struct Rendered {
 /// Above this many files, a [`Writer`] makes them durable together.
 const BATCH: usize = 32;
 
+/// Up to this many temp files are fsynced one by one (in parallel) rather than with `syncfs`,
+/// which also flushes what other programs wrote to the filesystem.
+const SYNC_EACH: usize = 64;
+
 /// Puts a build's rendered outputs on disk as they come, batch by batch, each file only when
 /// its bytes changed, and lists every one.
 ///
@@ -104,7 +108,18 @@ impl<'w> Writer<'w> {
     /// those written.
     pub fn finish(self) -> Result<(BTreeMap<ArchivePath, Output>, HashSet<ArchivePath>), Error> {
         if !self.temps.is_empty() {
-            sync_filesystem(self.root.path())?;
+            // Often only a few of the outputs planned have new bytes (a change to one
+            // episode): an fsync each then, rather than flushing the whole filesystem.
+            if self.temps.len() > SYNC_EACH {
+                sync_filesystem(self.root.path())?;
+            } else {
+                crate::parallel::map(&self.temps, |(temp, target)| {
+                    sync_file(temp).map_err(|source| Error::Write {
+                        path: target.clone(),
+                        source,
+                    })
+                })?;
+            }
             let mut dirs = BTreeSet::new();
             for (temp, target) in self.temps {
                 temp.persist(&target).map_err(|err| Error::Write {
@@ -122,6 +137,11 @@ impl<'w> Writer<'w> {
         }
         Ok((self.files, self.written))
     }
+}
+
+/// Flushes the file at `path` to disk.
+fn sync_file(path: &Path) -> std::io::Result<()> {
+    std::fs::File::open(path)?.sync_all()
 }
 
 /// Writes `text` to a temp file beside `target`, not yet durable.
