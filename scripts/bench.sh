@@ -4,8 +4,9 @@
 #   1. probe of 500 files vs ffprobe (one process per file), mutagen and tinytag
 #   2. sync of 200 × 2 MB from a loopback nginx vs curl --parallel-max 4 and aria2c -j4
 #   3. no-op re-sync of 1,000 unchanged http episodes (every answer a 304) vs curl
-#   4. archive build of a 10,000-episode feed vs python-feedgen
-#   5. peak RSS of a sync of one ~1 GB recording (vs curl) and of the build (vs feedgen)
+#   4. archive build of a 10,000-episode archive vs python-feedgen: full build into a fresh
+#      copy of the inputs, its peak RSS, the no-op build and the build after one change
+#   5. peak RSS of a sync of one ~1 GB recording (vs curl)
 #   6. renditions of 20 × 10 min speech to -19 LUFS MP3 vs ffmpeg two-pass loudnorm
 #      (scripts/bench/rendition.py; needs espeak-ng to make the speech)
 # and prints a Markdown table of medians and ratios, also written to target/bench/results.md.

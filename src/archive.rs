@@ -112,11 +112,21 @@ impl Opening {
                 return Ok(false);
             }
         }
-        Ok(outputs
+        let built: Vec<_> = outputs
             .files
             .iter()
             .filter(|(_, output)| output.kind != crate::outputs::Kind::Recording)
-            .all(|(path, output)| crate::build::present(&self.root, path, output.size)))
+            .collect();
+        // Tens of thousands of stats in a large archive: spread over the cores, in runs
+        // rather than one by one.
+        let runs: Vec<_> = built.chunks(1024).collect();
+        let present = crate::parallel::map(&runs, |run| {
+            Ok::<_, Error>(
+                run.iter()
+                    .all(|(path, output)| crate::build::present(&self.root, path, output.size)),
+            )
+        })?;
+        Ok(present.into_iter().all(|present| present))
     }
 
     /// Parses and checks the catalog, removes what killed runs left behind (when writing),

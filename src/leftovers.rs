@@ -35,11 +35,12 @@ pub fn sweep(root: &Path, catalog: &Catalog) -> Vec<PathBuf> {
         dirs.extend(subdirectories(&dir));
     }
     for dir in dirs.iter().filter(|dir| real(dir)) {
-        for path in files(dir) {
+        // By name first: the folders of a large archive's pages hold thousands of files.
+        for (path, is_dir) in entries(dir) {
             let is_temp = path
                 .file_name()
                 .is_some_and(|name| name.to_string_lossy().starts_with(TEMP_PREFIX));
-            if is_temp && std::fs::remove_file(&path).is_ok() {
+            if is_temp && !is_dir && std::fs::remove_file(&path).is_ok() {
                 removed.push(path);
             }
         }
@@ -103,4 +104,39 @@ fn entries(dir: &Path) -> Vec<(PathBuf, bool)> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A build killed while writing event pages or the search's passages left temp files
+    /// two folders under `feeds/`, which no run removed.
+    #[test]
+    fn temp_files_of_event_pages_and_passages_are_swept() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let deep = [
+            format!("feeds/talks/events/{TEMP_PREFIX}a"),
+            format!("feeds/search/talks/{TEMP_PREFIX}b"),
+            format!("feeds/talks/{TEMP_PREFIX}c"),
+        ];
+        for path in &deep {
+            let path = root.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, b"half").unwrap();
+        }
+        std::fs::write(root.join("feeds/talks/events/kept.html"), b"page").unwrap();
+        let catalog = Catalog {
+            speakers: std::collections::BTreeMap::new(),
+            speaker_feeds: crate::catalog::SpeakerFeeds::default(),
+            feeds: Vec::new(),
+        };
+        let mut removed = sweep(root, &catalog);
+        removed.sort();
+        let mut expected: Vec<PathBuf> = deep.iter().map(|path| root.join(path)).collect();
+        expected.sort();
+        assert_eq!(removed, expected);
+        assert!(root.join("feeds/talks/events/kept.html").exists());
+    }
 }

@@ -26,6 +26,8 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import fresh
+
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 FFPROBE_RUNS = int(os.environ.get("BENCH_FFPROBE_RUNS", "1"))
 BIG_RUNS = int(os.environ.get("BENCH_BIG_RUNS", "1"))
@@ -416,55 +418,75 @@ class Bench:
         setup, setup_rss = self.setup_sync(root, "build")
         items = self.peers / "feed-items.json"
         write_items(root / "feeds" / "bench.xml", items)
+        inputs, copies = self.bench / "build-inputs", self.bench / "build-runs"
+        fresh.template(root, inputs)
+        shutil.rmtree(copies, ignore_errors=True)
+        runs = []
 
-        def clean_outputs():
-            # Every output: speaker feeds and pages, speech and event pages, the search.
-            for folder in ("speakers", "bench", "search"):
-                shutil.rmtree(root / "feeds" / folder, ignore_errors=True)
-            for path in (root / "feeds").glob("*"):
-                if path.suffix in (".xml", ".html", ".js"):
-                    path.unlink()
+        def new_copy():
+            runs.append(copies / f"run{len(runs)}")
+            fresh.fresh_copy(inputs, runs[-1])
 
-        steps = [("ours", clean_outputs, lambda: self.run(self.archive(root, "build"), "build"))]
+        steps = [("ours", new_copy, lambda: self.run(self.archive(runs[-1], "build"), "build"))]
         if self.python:
             steps.append(("feedgen", None, lambda: self.run(
                 [self.python, str(SCRIPTS / "peers.py"), "feedgen", str(items),
                  str(self.peers / "feedgen.xml")], "build")))
-        res = self.repeat(steps, RUNS, budget=60)
+        res = self.repeat(steps, RUNS, budget=90)
         ours = statistics.median(w for w, _ in res["ours"])
-        ours_rss = statistics.median(r for _, r in res["ours"]) if GNU_TIME else None
+        ours_rss = max(r for _, r in res["ours"]) if GNU_TIME else None
         self.raw["build"] = {"setup_sync": setup,
                              **{k: [w for w, _ in v] for k, v in res.items()}}
-        sizes = sum(p.stat().st_size for p in (root / "feeds").rglob("*")
-                    if p.suffix in (".xml", ".html", ".js"))
+        sizes = sum(p.stat().st_size for p in (runs[-1] / "feeds").rglob("*")
+                    if p.suffix in fresh.OUTPUT_SUFFIXES)
+        target = f"{secs(ours)} (target ≤ 0.3 s)"
         if "feedgen" in res:
             p = statistics.median(w for w, _ in res["feedgen"])
-            self.row("4. Feed build, 10,000 episodes (feeds written from scratch)",
+            self.row("4. Full build, 10,000 episodes, into a fresh copy of the inputs",
                      secs(ours), f"python-feedgen {secs(p)}",
-                     f"{speed(p / ours, 2)} (target ≥ 10× faster); {secs(ours)} (target < 0.3 s)",
-                     met(ours < 0.3 and p / ours >= 10))
+                     f"{speed(p / ours, 2)} (target ≥ 3× faster); {target}",
+                     met(ours <= 0.3 and p / ours >= 3))
         else:
-            self.row("4. Feed build, 10,000 episodes", secs(ours), "feedgen not installed",
-                     f"{secs(ours)} (target < 0.3 s)", met(ours < 0.3))
-        if ours < 5:  # an unchanged rebuild, as after editing nothing
-            again = self.repeat([("ours", None, lambda: self.run(
-                self.archive(root, "build"), "build"))], RUNS, budget=15)
-            t = statistics.median(w for w, _ in again["ours"])
-            self.raw["build"]["unchanged"] = [w for w, _ in again["ours"]]
-            self.row("4. Feed build, 10,000 episodes, outputs already up to date", secs(t),
-                     "–", "(no target)", "info")
+            self.row("4. Full build, 10,000 episodes, into a fresh copy of the inputs",
+                     secs(ours), "feedgen not installed", target, met(ours <= 0.3))
+        if ours_rss:
+            peer_rss = (statistics.median(r for _, r in res["feedgen"])
+                        if "feedgen" in res else None)
+            self.row("4. Peak RSS, full build of the 10,000-episode archive (largest run)",
+                     mb(ours_rss), f"python-feedgen {mb(peer_rss)}" if peer_rss else "–",
+                     "target ≤ 100 MiB", met(ours_rss <= 100 * 1024))
+        self.rebuilds(runs[-1])
         self.notes.append(
-            f"Build: {len(res['ours'])} run(s) each; before each `archive build` its outputs "
-            f"(feeds/*.xml, *.html, feeds/speakers/) are deleted, so it writes them all, as "
-            f"feedgen writes its file. `archive build` writes the 10,000-item feed, 10 speaker "
-            f"feeds of 1,000 items and the HTML pages ({sizes / 1e6:.0f} MB in all); feedgen "
-            f"writes one feed of the same 10,000 items with title, description, enclosure, "
-            f"guid, pubDate and itunes:duration only "
-            f"({(self.peers / 'feedgen.xml').stat().st_size / 1e6:.0f} MB). The first sync "
-            f"of the 10,000 local episodes (setup{self.setup_note()}) took {secs(setup)}, "
-            f"peak RSS {mb(setup_rss)}.")
-        self.build_rss = (ours_rss, statistics.median(r for _, r in res["feedgen"])
-                          if "feedgen" in res and GNU_TIME else None)
+            f"Build: {len(res['ours'])} run(s) each. Each full `archive build` runs in its own "
+            f"fresh copy of the synced archive's inputs (catalog, sync records, recordings as "
+            f"hard links; made and written back before the timed command), as on a fresh "
+            f"clone: deleting the last run's ~30,000 outputs instead would time ext4's "
+            f"handling of recently deleted inodes. It writes the 10,000-item feed, 10 speaker "
+            f"feeds of 1,000 items, the web pages and the search's files "
+            f"({sizes / 1e6:.0f} MB in all) and makes them durable; feedgen writes one feed of "
+            f"the same 10,000 items with title, description, enclosure, guid, pubDate and "
+            f"itunes:duration only ({(self.peers / 'feedgen.xml').stat().st_size / 1e6:.0f} "
+            f"MB), without fsync. The no-op and one-change builds run in the last copy; a "
+            f"change is one word of episode ep-05000's excerpt in `feeds/bench.toml`. The "
+            f"first sync of the 10,000 local episodes (setup{self.setup_note()}) took "
+            f"{secs(setup)}, peak RSS {mb(setup_rss)}.")
+        shutil.rmtree(copies, ignore_errors=True)
+
+    def rebuilds(self, root):
+        """The no-op build and the build after one episode's excerpt changed, in `root`."""
+        build = lambda: self.run(self.archive(root, "build"), "build")  # noqa: E731
+        noop = self.repeat([("ours", None, build)], RUNS, budget=15)["ours"]
+        t = statistics.median(w for w, _ in noop)
+        self.row("4. No-op build, 10,000 episodes (nothing changed)", secs(t), "–",
+                 f"{secs(t)} (target < 50 ms)", met(t < 0.05))
+        catalog = root / "feeds" / "bench.toml"
+        edit = lambda: fresh.edit_one_excerpt(catalog, "ep-05000")  # noqa: E731
+        one = self.repeat([("ours", edit, build)], RUNS, budget=30)["ours"]
+        u = statistics.median(w for w, _ in one)
+        self.row("4. Build after one episode's excerpt changed, 10,000 episodes", secs(u), "–",
+                 f"{secs(u)} (target < 150 ms)", met(u < 0.15))
+        self.raw["build"]["unchanged"] = [w for w, _ in noop]
+        self.raw["build"]["one_change"] = [w for w, _ in one]
 
     # ------------------------------------------------------------ 5. memory
 
@@ -493,10 +515,6 @@ class Bench:
         self.row(f"5. Peak RSS, sync of one {size / 1e9:.2f} GB recording",
                  f"{mb(ours_rss)} ({secs(ours_t)})", peer, "target < 64 MB",
                  met(ours_rss < 64 * 1024))
-        ours_b, peer_b = getattr(self, "build_rss", (None, None))
-        if ours_b:
-            self.row("5. Peak RSS, build of the 10,000-episode feed", mb(ours_b),
-                     f"python-feedgen {mb(peer_b)}" if peer_b else "–", "(no target)", "info")
         self.clean_archive(root)
         out.unlink(missing_ok=True)
 

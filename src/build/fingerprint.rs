@@ -159,7 +159,8 @@ fn kind(kind: &DocumentKind) -> String {
 }
 
 /// The fingerprint of a page.
-/// `search` is the fingerprint every file of the search index shares ([`search`]).
+/// `search` is the fingerprint every file of the search index shares ([`search`]), `links`
+/// that of what every page links ([`links`]).
 pub fn page(
     catalog: &Catalog,
     records: &Records,
@@ -167,14 +168,10 @@ pub fn page(
     page: &Page<'_>,
     items: &Items<'_>,
     assets: &Assets<'_>,
-    search: &str,
+    (search, links): (&str, &str),
 ) -> Result<String, Error> {
     let mut print = Fingerprint::new("page");
-    print.add(&page.path());
-    // Every page links the feeds and speakers.
-    for document in documents {
-        print.add(&document.url.as_str()).add(&kind(&document.kind));
-    }
+    print.add(&page.path()).add(&links);
     let entries = match page {
         Page::Index => {
             for feed in &catalog.feeds {
@@ -215,6 +212,15 @@ pub fn page(
         print.add(&items[&(&entry.feed.id, &entry.episode.id)]);
     }
     Ok(print.finish_hex())
+}
+
+/// What every page links: the feeds and the speakers ([`page`] takes it, made once).
+pub fn links(documents: &[Document<'_>]) -> String {
+    let mut print = Fingerprint::new("links");
+    for document in documents {
+        print.add(&document.url.as_str()).add(&kind(&document.kind));
+    }
+    print.finish_hex()
 }
 
 /// What the search index is made of: every synced speech of every feed.

@@ -3,17 +3,19 @@
 //!
 //! 1. Plan: the feed documents, the pages, the local assets they name, and a fingerprint of
 //!    each output's inputs ([`fingerprint`]).
-//! 2. Render the outputs whose fingerprint changed (rendering is pure).
-//! 3. Write: copy the assets, write the changed feeds and pages, each atomically.
-//! 4. Reconcile: delete the outputs the catalog no longer produces (a renamed speaker's feed,
+//! 2. Render the outputs whose fingerprint changed (rendering is pure), a batch at a time,
+//!    and write each batch's changed feeds and pages before rendering the next, so that
+//!    memory holds a batch, not the site; then make them durable together and copy the
+//!    assets.
+//! 3. Reconcile: delete the outputs the catalog no longer produces (a renamed speaker's feed,
 //!    a removed feed's pages, recordings no record names).
-//! 5. Save the manifest ([`crate::outputs`]), which `publish` and `serve` work from.
+//! 4. Save the manifest ([`crate::outputs`]), which `publish` and `serve` work from.
 
 mod fingerprint;
 mod reconcile;
 mod write;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use crate::Error;
 use crate::archive::Archive;
@@ -26,6 +28,7 @@ use crate::site::{self, Page};
 
 pub use fingerprint::Fingerprint;
 pub use write::present;
+use write::{Rendered, Writer};
 
 /// One feed document, as the build left it.
 #[derive(Debug)]
@@ -107,10 +110,40 @@ fn owner(path: &ArchivePath) -> Option<&str> {
     owner.filter(|owner| !matches!(*owner, "index" | "speakers"))
 }
 
+/// Feed documents assembled and written at once: the 10,000-item feed of a large archive is
+/// tens of megabytes.
+const DOCUMENTS_AT_ONCE: usize = 2;
+
+/// Pages rendered and written at once, by weight: a speech's page or passages weigh 1, and a
+/// page that lists speeches (a feed's, a speaker's, an event's) weighs [`LIST_WEIGHT`]: the
+/// page of a feed of 10,000 speeches is megabytes.
+const PAGES_AT_ONCE: usize = 256;
+const LIST_WEIGHT: usize = 128;
+
+/// `stale` cut into batches of [`PAGES_AT_ONCE`] weight or less (or one page).
+fn batches<'s, 'a>(
+    stale: &'s [(Page<'a>, &'s String)],
+) -> impl Iterator<Item = &'s [(Page<'a>, &'s String)]> {
+    let weigh = |page: &Page<'_>| match page {
+        Page::Feed(_) | Page::Speaker(_) | Page::Event(..) => LIST_WEIGHT,
+        _ => 1,
+    };
+    let mut weight = stale.first().map_or(0, |(page, _)| weigh(page));
+    // Called on each pair of neighbours in order: `false` starts a batch at `next`.
+    stale.chunk_by(move |_, (next, _)| {
+        weight += weigh(next);
+        if weight > PAGES_AT_ONCE {
+            weight = weigh(next);
+            return false;
+        }
+        true
+    })
+}
+
 fn plan_and_write(archive: &Archive, only: Option<&FeedId>) -> Result<(Outputs, Report), Error> {
     let (catalog, records) = (archive.catalog(), archive.records());
-    let previous = archive.outputs();
-    let assets = Assets::new(archive.root(), &previous.sources);
+    let (root, previous) = (archive.root(), archive.outputs());
+    let assets = Assets::new(root, &previous.sources);
     let (documents, warnings) = feed::documents(catalog, records);
     name_assets(catalog, &documents, &assets)?;
     let pages = site::plan(catalog, &documents);
@@ -118,64 +151,47 @@ fn plan_and_write(archive: &Archive, only: Option<&FeedId>) -> Result<(Outputs, 
     let stale = |path: &ArchivePath, print: &String| {
         in_scope(path, only)
             && !previous.files.get(path).is_some_and(|output| {
-                output.inputs.as_ref() == Some(print)
-                    && write::present(archive.root(), path, output.size)
+                output.inputs.as_ref() == Some(print) && write::present(root, path, output.size)
             })
     };
     let doc_prints = crate::parallel::map(&documents, |document| {
         fingerprint::document(catalog, document, &items, &assets)
     })?;
     let search = fingerprint::search(catalog, &documents, &items);
+    let links = fingerprint::links(&documents);
+    let shared = (search.as_str(), links.as_str());
     let page_prints = crate::parallel::map(&pages, |page| {
-        fingerprint::page(catalog, records, &documents, page, &items, &assets, &search)
+        fingerprint::page(catalog, records, &documents, page, &items, &assets, shared)
     })?;
-    let render_docs: Vec<&Document<'_>> = documents
+    let render_docs: Vec<(&Document<'_>, &String)> = documents
         .iter()
         .zip(&doc_prints)
         .filter(|(document, print)| stale(&document.path, print))
-        .map(|(document, _)| document)
         .collect();
-    let render_pages: Vec<Page<'_>> = pages
+    let render_pages: Vec<(Page<'_>, &String)> = pages
         .iter()
+        .copied()
         .zip(&page_prints)
         .filter(|(page, print)| stale(&page.path(), print))
-        .map(|(page, _)| *page)
         .collect();
-    let xml = feed::render_all(catalog, &render_docs, &assets)?;
+    let mut writer = Writer::new(root, previous, render_docs.len() + render_pages.len());
+    write_documents(catalog, &render_docs, &assets, &mut writer)?;
     let context = site::Context {
         catalog,
         records,
         documents: &documents,
         assets: &assets,
-        root: archive.root(),
+        root,
     };
-    let html = site::render(&context, &render_pages)?;
-
-    let mut rendered: Vec<(ArchivePath, Kind, String, String)> = Vec::new();
-    let prints: HashMap<ArchivePath, &String> = documents
-        .iter()
-        .map(|document| document.path.clone())
-        .zip(&doc_prints)
-        .chain(pages.iter().map(Page::path).zip(&page_prints))
-        .collect();
-    for (document, xml) in render_docs.iter().zip(xml) {
-        let print = prints[&document.path].clone();
-        rendered.push((document.path.clone(), Kind::Feed, print, xml));
-    }
-    for (page, html) in render_pages.iter().zip(html) {
-        let path = page.path();
-        let print = prints[&path].clone();
-        rendered.push((path, Kind::Page, print, html));
-    }
-    let root = archive.root();
-    let mut files = BTreeMap::new();
-    let written = write::rendered(root, previous, &rendered, &mut files)?;
+    write_pages(&context, &render_pages, &mut writer)?;
+    let (mut files, written) = writer.finish()?;
     // Outputs left as they were: in scope and current, or out of scope.
-    for path in prints.keys() {
-        if !files.contains_key(path)
-            && let Some(output) = previous.files.get(path)
+    let paths = documents.iter().map(|document| document.path.clone());
+    for path in paths.chain(pages.iter().map(Page::path)) {
+        if !files.contains_key(&path)
+            && let Some(output) = previous.files.get(&path)
         {
-            files.insert(path.clone(), output.clone());
+            files.insert(path, output.clone());
         }
     }
     let copied = write::assets(root, &assets, &mut files)?;
@@ -194,7 +210,7 @@ fn plan_and_write(archive: &Archive, only: Option<&FeedId>) -> Result<(Outputs, 
         feeds: feed_reports(&documents, &written, only),
         pages: render_pages
             .iter()
-            .filter(|page| written.contains(&page.path()))
+            .filter(|(page, _)| written.contains(&page.path()))
             .count(),
         assets: copied,
         deleted,
@@ -202,6 +218,58 @@ fn plan_and_write(archive: &Archive, only: Option<&FeedId>) -> Result<(Outputs, 
         current: false,
     };
     Ok((outputs, report))
+}
+
+/// Renders the feed documents `stale` names and hands them to `writer` a few at a time.
+fn write_documents<'a>(
+    catalog: &Catalog,
+    stale: &[(&Document<'a>, &String)],
+    assets: &Assets<'_>,
+    writer: &mut Writer<'_>,
+) -> Result<(), Error> {
+    let documents: Vec<&Document<'a>> = stale.iter().map(|(document, _)| *document).collect();
+    let items = feed::Items::render(catalog, &documents, assets)?;
+    for batch in stale.chunks(DOCUMENTS_AT_ONCE) {
+        let xml = crate::parallel::map(batch, |(document, _)| {
+            items.assemble(catalog, document, assets)
+        })?;
+        let rendered = batch
+            .iter()
+            .zip(xml)
+            .map(|((document, print), text)| Rendered {
+                path: document.path.clone(),
+                kind: Kind::Feed,
+                print: (*print).clone(),
+                text,
+            });
+        writer.put(rendered.collect())?;
+    }
+    Ok(())
+}
+
+/// Renders the pages `stale` names and hands them to `writer` a batch at a time.
+fn write_pages(
+    context: &site::Context<'_, '_>,
+    stale: &[(Page<'_>, &String)],
+    writer: &mut Writer<'_>,
+) -> Result<(), Error> {
+    let pages: Vec<Page<'_>> = stale.iter().map(|(page, _)| *page).collect();
+    let site = site::Renderer::new(context, &pages)?;
+    for batch in batches(stale) {
+        let pages: Vec<Page<'_>> = batch.iter().map(|(page, _)| *page).collect();
+        let html = site.render(&pages)?;
+        let rendered = batch
+            .iter()
+            .zip(html)
+            .map(|((page, print), text)| Rendered {
+                path: page.path(),
+                kind: Kind::Page,
+                print: (*print).clone(),
+                text,
+            });
+        writer.put(rendered.collect())?;
+    }
+    Ok(())
 }
 
 /// Everything a build would put in place, in memory: the rendered feeds and pages, and the

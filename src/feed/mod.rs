@@ -24,32 +24,62 @@ use crate::state::Records;
 
 /// Renders every document to XML, in order, spread over the cores. Local assets are published
 /// on the way if `assets` says so; nothing else is written.
-///
-/// An episode is in several documents (its feed, the full archive, its speakers' feeds), and
-/// its `<item>` is the same in each: it is written once, as a fragment, and every document is
-/// assembled from its channel's head, its items' fragments and the closing tags.
 pub fn render_all(
     catalog: &Catalog,
     documents: &[&Document<'_>],
     assets: &Assets<'_>,
 ) -> Result<Vec<String>, Error> {
-    let mut index: HashMap<(&FeedId, &EpisodeId), usize> = HashMap::new();
-    let mut unique = Vec::new();
-    for entry in documents.iter().flat_map(|document| &document.entries) {
-        index
-            .entry((&entry.feed.id, &entry.episode.id))
-            .or_insert_with(|| {
-                unique.push(*entry);
-                unique.len() - 1
-            });
-    }
-    let items = crate::parallel::map(&unique, |entry| item::write(catalog, entry, assets))?;
+    let items = Items::render(catalog, documents, assets)?;
     crate::parallel::map(documents, |document| {
+        items.assemble(catalog, document, assets)
+    })
+}
+
+/// The `<item>` of every episode of some documents, each rendered once.
+///
+/// An episode is in several documents (its feed, the full archive, its speakers' feeds), and
+/// its `<item>` is the same in each: it is written once, as a fragment, and every document is
+/// assembled from its channel's head, its items' fragments and the closing tags. A build
+/// renders the items first and then assembles and writes the documents a few at a time, so
+/// that only a few whole documents are in memory at once.
+pub struct Items<'a> {
+    index: HashMap<(&'a FeedId, &'a EpisodeId), usize>,
+    fragments: Vec<String>,
+}
+
+impl<'a> Items<'a> {
+    /// Renders the items of `documents`, spread over the cores.
+    pub fn render(
+        catalog: &Catalog,
+        documents: &[&Document<'a>],
+        assets: &Assets<'_>,
+    ) -> Result<Self, Error> {
+        let mut index: HashMap<(&FeedId, &EpisodeId), usize> = HashMap::new();
+        let mut unique = Vec::new();
+        for entry in documents.iter().flat_map(|document| &document.entries) {
+            index
+                .entry((&entry.feed.id, &entry.episode.id))
+                .or_insert_with(|| {
+                    unique.push(*entry);
+                    unique.len() - 1
+                });
+        }
+        let fragments = crate::parallel::map(&unique, |entry| item::write(catalog, entry, assets))?;
+        Ok(Self { index, fragments })
+    }
+
+    /// The XML of one of the documents the items were rendered for.
+    pub fn assemble(
+        &self,
+        catalog: &Catalog,
+        document: &Document<'a>,
+        assets: &Assets<'_>,
+    ) -> Result<String, Error> {
         let head = channel::head(catalog, document, assets)?;
         let fragments: Vec<&str> = document
             .entries
             .iter()
-            .map(|entry| items[index[&(&entry.feed.id, &entry.episode.id)]].as_str())
+            .map(|entry| self.fragments[self.index[&(&entry.feed.id, &entry.episode.id)]].as_str())
             .collect();
         let length = head.len() + fragments.iter().map(|f| f.len()).sum::<usize>();
         let mut xml = String::with_capacity(length + channel::TAIL.len());
@@ -57,7 +87,7 @@ pub fn render_all(
         xml.extend(fragments);
         xml.push_str(channel::TAIL);
         Ok(xml)
-    })
+    }
 }
 
 /// The documents of every feed and every speaker, with a warning if speaker feeds are off.

@@ -33,8 +33,11 @@ pub fn articles<'a>(context: &Context<'_, 'a>, pages: &[Page<'a>]) -> Result<Art
         };
         entries.extend(shown.into_iter().filter(|entry| seen.insert(key(entry))));
     }
+    // Held while the pages render: without the slack of their growth.
     let rendered = crate::parallel::map(&entries, |entry| {
-        episode::article(context.catalog, entry, context.assets)
+        let mut article = episode::article(context.catalog, entry, context.assets)?;
+        article.shrink_to_fit();
+        Ok::<_, Error>(article)
     })?;
     Ok(entries.iter().map(key).zip(rendered).collect())
 }
@@ -158,6 +161,11 @@ pub fn feed_page(
     }
     main.push_str("<h2>Speeches</h2>\n");
     let full = full_entries(context.documents, feed);
+    main.reserve(
+        full.iter()
+            .map(|entry| articles[&key(entry)].len() + 1)
+            .sum(),
+    );
     for entry in full {
         episode::push(&mut main, &articles[&key(entry)], "");
     }
@@ -214,7 +222,14 @@ pub fn speaker_page(
         "<p><a href=\"../index.html\">All feeds</a></p>\n{portrait}<h1 dir=\"auto\">Speeches by {name}</h1>\n{title}<div dir=\"auto\">{bio}</div>\n{link}{subscribe}"
     );
     let mut main = String::from("<h2>Speeches</h2>\n");
-    for entry in speaker_entries(catalog, context.records, speaker) {
+    let entries = speaker_entries(catalog, context.records, speaker);
+    main.reserve(
+        entries
+            .iter()
+            .map(|entry| articles[&key(entry)].len() + 4)
+            .sum(),
+    );
+    for entry in entries {
         episode::push(&mut main, &articles[&key(&entry)], "../");
     }
     let lang = home_feed(catalog, speaker).map_or("en", |feed| feed.channel.language.as_str());

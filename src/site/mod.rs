@@ -145,21 +145,43 @@ fn speaker_place(catalog: &Catalog, speaker: &Speaker) -> Place {
 
 /// The text of `pages`, in order.
 pub fn render(context: &Context<'_, '_>, pages: &[Page<'_>]) -> Result<Vec<String>, Error> {
-    let articles = lists::articles(context, pages)?;
-    let index = search::index_if_needed(context, pages);
-    // Pages of a large archive take a while: one per core.
-    crate::parallel::map(pages, |page| match page {
-        Page::Index => Ok(lists::index(context)),
-        Page::Feed(feed) => lists::feed_page(context, feed, &articles),
-        Page::Speaker(speaker) => lists::speaker_page(context, speaker, &articles),
-        Page::Speech(entry) => speech::page(context, entry),
-        Page::Event(feed, event) => Ok(event::page(context, feed, event, &articles)),
-        Page::Script => Ok(crate::search::script()),
-        Page::SearchIndex => Ok(index.as_ref().map(|i| i.index.clone()).unwrap_or_default()),
-        Page::SearchTerms(n) => Ok(index
-            .as_ref()
-            .and_then(|i| i.chunks.get(*n).cloned())
-            .unwrap_or_default()),
-        Page::Passages(entry) => Ok(search::passages(context, entry)),
-    })
+    Renderer::new(context, pages)?.render(pages)
+}
+
+/// What the pages of a build share, made once: the article of every speech a list page shows
+/// and the search index. A build renders its pages a few at a time with it, writing each
+/// batch before the next, so that memory holds a batch rather than the whole site.
+pub struct Renderer<'r, 'c, 'a> {
+    context: &'r Context<'c, 'a>,
+    articles: lists::Articles<'a>,
+    index: Option<crate::search::index::Written>,
+}
+
+impl<'r, 'c, 'a> Renderer<'r, 'c, 'a> {
+    /// Prepares to render any of `pages`.
+    pub fn new(context: &'r Context<'c, 'a>, pages: &[Page<'a>]) -> Result<Self, Error> {
+        Ok(Self {
+            context,
+            articles: lists::articles(context, pages)?,
+            index: search::index_if_needed(context, pages),
+        })
+    }
+
+    /// The text of `pages` (some of those it was prepared for), in order, one per core.
+    pub fn render(&self, pages: &[Page<'_>]) -> Result<Vec<String>, Error> {
+        let (context, articles, index) = (self.context, &self.articles, self.index.as_ref());
+        crate::parallel::map(pages, |page| match page {
+            Page::Index => Ok(lists::index(context)),
+            Page::Feed(feed) => lists::feed_page(context, feed, articles),
+            Page::Speaker(speaker) => lists::speaker_page(context, speaker, articles),
+            Page::Speech(entry) => speech::page(context, entry),
+            Page::Event(feed, event) => Ok(event::page(context, feed, event, articles)),
+            Page::Script => Ok(crate::search::script()),
+            Page::SearchIndex => Ok(index.map(|i| i.index.clone()).unwrap_or_default()),
+            Page::SearchTerms(n) => Ok(index
+                .and_then(|i| i.chunks.get(*n).cloned())
+                .unwrap_or_default()),
+            Page::Passages(entry) => Ok(search::passages(context, entry)),
+        })
+    }
 }
