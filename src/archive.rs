@@ -2,8 +2,9 @@
 //!
 //! [`Archive::open`] finds the root, takes the lock when the command writes, completes an
 //! interrupted catalog edit, loads and checks the catalog, loads the sync records and the
-//! output manifest, and removes what killed runs left behind. The archive also owns the one
-//! async runtime and the one HTTP client factory ([`Net`]) of the command.
+//! output manifest, and removes what killed runs left behind. The archive also owns the async
+//! runtimes (one for serving and uploading, one thread for the pulls) and the one HTTP client
+//! factory ([`Net`]) of the command.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -43,6 +44,7 @@ pub struct Archive {
     outputs: Outputs,
     allow_private: bool,
     runtime: OnceLock<tokio::runtime::Runtime>,
+    pull_runtime: OnceLock<tokio::runtime::Runtime>,
     /// Catalog files an interrupted edit had left unfinished, completed on opening.
     pub completed_edit: Vec<PathBuf>,
     /// Leftovers of killed runs removed on opening.
@@ -157,6 +159,7 @@ impl Opening {
             outputs: self.outputs,
             allow_private: false,
             runtime: OnceLock::new(),
+            pull_runtime: OnceLock::new(),
             completed_edit: self.completed_edit,
             removed_leftovers,
             corrupt,
@@ -258,6 +261,20 @@ impl Archive {
             .build()
             .map_err(Error::Runtime)?;
         Ok(self.runtime.get_or_init(|| runtime))
+    }
+
+    /// The runtime `sync` pulls recordings on, started on first use: one thread polls every
+    /// download (their hashing, writing and probing go to the blocking pool), so a request
+    /// and its answer never cross threads.
+    pub fn pull_runtime(&self) -> Result<&tokio::runtime::Runtime, Error> {
+        if let Some(runtime) = self.pull_runtime.get() {
+            return Ok(runtime);
+        }
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(Error::Runtime)?;
+        Ok(self.pull_runtime.get_or_init(|| runtime))
     }
 }
 

@@ -187,7 +187,7 @@ pub fn sync(
             stop: &stop,
         };
         let mut published = Vec::new();
-        pull_runtime()?.block_on(async {
+        archive.pull_runtime()?.block_on(async {
             let jobs = feeds.iter().flat_map(|feed| {
                 let (records, context) = (records.get(&feed.id), &context);
                 feed.episodes.iter().map(move |episode| async move {
@@ -475,13 +475,4 @@ async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(work)
         .await
         .map_err(|err| Cause::Probe(ProbeError::Panicked(err.to_string())))
-}
-
-/// The runtime the pulls run on: one thread polls every download (their hashing, writing and
-/// probing go to the blocking pool), so a request and its answer never cross threads.
-fn pull_runtime() -> Result<tokio::runtime::Runtime, Error> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(Error::Runtime)
 }
