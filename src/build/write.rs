@@ -31,8 +31,11 @@ pub struct Rendered {
 const BATCH: usize = 32;
 
 /// Up to this many temp files are fsynced one by one (in parallel) rather than with `syncfs`,
-/// which also flushes what other programs wrote to the filesystem.
-const SYNC_EACH: usize = 64;
+/// which also flushes what other programs wrote to the filesystem: a sync of a few hundred
+/// episodes (a page and a passages file each) must not wait for the writeback of someone
+/// else's gigabytes. A first build of a large archive (30,000 files for 10,000 episodes)
+/// is faster with one `syncfs`.
+const SYNC_EACH: usize = 2048;
 
 /// Puts a build's rendered outputs on disk as they come, batch by batch, each file only when
 /// its bytes changed, and lists every one.
