@@ -66,9 +66,10 @@ impl Sink {
         Ok(())
     }
 
-    /// Hashes, probes and writes one batch; starts the writeback every few megabytes, so the
-    /// sync at the end has little left.
-    fn take(&mut self, batch: &[Bytes]) -> io::Result<()> {
+    /// Hashes, probes and writes one batch; starts the writeback every few megabytes and
+    /// after the `last` batch, so the sync at the end has little left: the disk writes one
+    /// recording while the next downloads.
+    fn take(&mut self, batch: &[Bytes], last: bool) -> io::Result<()> {
         let mut length = 0;
         for chunk in batch {
             self.hasher.update(chunk);
@@ -81,6 +82,8 @@ impl Sink {
         if self.written / WRITEBACK_EVERY != before / WRITEBACK_EVERY {
             crate::atomic::start_writeback(&self.file, 0, 0);
             self.save_sidecar()?;
+        } else if last {
+            crate::atomic::start_writeback(&self.file, 0, 0);
         }
         Ok(())
     }
@@ -135,16 +138,14 @@ impl Pipeline {
         self.gathered_len += chunk.len();
         self.gathered.push(chunk);
         if self.gathered_len >= BATCH {
-            self.send().await?;
+            self.send(false).await?;
         }
         Ok(())
     }
 
     /// Writes what is still gathered and hands the sink back once every byte is in the file.
     pub async fn finish(mut self) -> io::Result<Sink> {
-        if !self.gathered.is_empty() {
-            self.send().await?;
-        }
+        self.send(true).await?;
         self.settle().await
     }
 
@@ -155,12 +156,12 @@ impl Pipeline {
         }
     }
 
-    async fn send(&mut self) -> io::Result<()> {
+    async fn send(&mut self, last: bool) -> io::Result<()> {
         let mut sink = self.settle().await?;
         let batch = std::mem::take(&mut self.gathered);
         self.gathered_len = 0;
         self.flight = Some(tokio::task::spawn_blocking(move || {
-            let written = sink.take(&batch);
+            let written = sink.take(&batch, last);
             (sink, written)
         }));
         Ok(())
@@ -233,10 +234,12 @@ mod tests {
         let mut sink = Sink::new(file, Sha256::new(), StreamProbe::new(), sidecar);
         let chunk = Bytes::from(vec![0_u8; 1024 * 1024]);
         for _ in 0..7 {
-            sink.take(std::slice::from_ref(&chunk)).expect("a write");
+            sink.take(std::slice::from_ref(&chunk), false)
+                .expect("a write");
         }
         assert_eq!(partial.load(), None, "no sidecar below 8 MiB");
-        sink.take(std::slice::from_ref(&chunk)).expect("a write");
+        sink.take(std::slice::from_ref(&chunk), false)
+            .expect("a write");
         assert_eq!(partial.load(), Some((8 * 1024 * 1024, meta)));
     }
 }
