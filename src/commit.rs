@@ -54,6 +54,8 @@ impl Commit {
         let dir = atomic::parent(path);
         let mut temp = atomic::temp_in(dir)?;
         std::io::Write::write_all(&mut temp, bytes).map_err(write_error)?;
+        // Start the writeback now, so that `finish` mostly finds the bytes on disk.
+        atomic::start_writeback(temp.as_file(), 0, 0);
         temp.persist(path).map_err(|err| write_error(err.error))?;
         let mut pending = self.pending();
         pending.files.push(path.to_owned());

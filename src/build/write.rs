@@ -147,7 +147,8 @@ fn sync_file(path: &Path) -> std::io::Result<()> {
     std::fs::File::open(path)?.sync_all()
 }
 
-/// Writes `text` to a temp file beside `target`, not yet durable.
+/// Writes `text` to a temp file beside `target`, not yet durable, and asks the kernel to
+/// start writing it out, so the fsync at the end mostly finds it on disk.
 fn write_temp(target: &Path, text: &[u8]) -> Result<tempfile::TempPath, Error> {
     let dir = target.parent().unwrap_or(Path::new("."));
     let mut temp = atomic::temp_in(dir)?;
@@ -155,6 +156,7 @@ fn write_temp(target: &Path, text: &[u8]) -> Result<tempfile::TempPath, Error> {
         path: target.to_owned(),
         source,
     })?;
+    atomic::start_writeback(temp.as_file(), 0, 0);
     Ok(temp.into_temp_path())
 }
 
