@@ -253,29 +253,30 @@ impl Archive {
 
     /// The async runtime, started on first use.
     pub fn runtime(&self) -> Result<&tokio::runtime::Runtime, Error> {
-        if let Some(runtime) = self.runtime.get() {
-            return Ok(runtime);
-        }
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()
-            .map_err(Error::Runtime)?;
-        Ok(self.runtime.get_or_init(|| runtime))
+        started(&self.runtime, tokio::runtime::Builder::new_multi_thread)
     }
 
     /// The runtime `sync` pulls recordings on, started on first use: one thread polls every
     /// download (their hashing, writing and probing go to the blocking pool), so a request
     /// and its answer never cross threads.
     pub fn pull_runtime(&self) -> Result<&tokio::runtime::Runtime, Error> {
-        if let Some(runtime) = self.pull_runtime.get() {
-            return Ok(runtime);
-        }
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(Error::Runtime)?;
-        Ok(self.pull_runtime.get_or_init(|| runtime))
+        started(
+            &self.pull_runtime,
+            tokio::runtime::Builder::new_current_thread,
+        )
     }
+}
+
+/// The runtime in `cell`, built by `builder` with every driver enabled the first time.
+fn started(
+    cell: &OnceLock<tokio::runtime::Runtime>,
+    builder: fn() -> tokio::runtime::Builder,
+) -> Result<&tokio::runtime::Runtime, Error> {
+    if let Some(runtime) = cell.get() {
+        return Ok(runtime);
+    }
+    let runtime = builder().enable_all().build().map_err(Error::Runtime)?;
+    Ok(cell.get_or_init(|| runtime))
 }
 
 /// The SHA-256 of every catalog file's path and text.
