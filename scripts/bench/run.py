@@ -58,6 +58,7 @@ class Bench:
         self.notes = []  # evidence under the table
         self.details = []  # further tables (accuracy)
         self.raw = {}  # every measured number, for results.json
+        self.trashed = 0  # paths set aside so far (see `set_aside`)
         self.last_cpu = 0.0  # user + sys seconds of the last command run
 
     # ------------------------------------------------------------ helpers
@@ -153,7 +154,7 @@ class Bench:
         trash = self.bench / "trash"
         for path in paths:
             if path.exists() or path.is_symlink():
-                self.trashed = getattr(self, "trashed", 0) + 1
+                self.trashed += 1
                 trash.mkdir(exist_ok=True)
                 path.rename(trash / f"{self.trashed}-{path.name}")
 

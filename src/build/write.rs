@@ -42,10 +42,11 @@ const SYNC_EACH: usize = 2048;
 ///
 /// A few files are written one by one, each atomically. Many (the pages of every speech) go
 /// to temp files beside their targets as they come; [`Writer::finish`] makes them durable
-/// with one `syncfs` instead of an fsync each, renames them into place and fsyncs each folder
-/// once: the same guarantee (old or new bytes, never torn) for a fraction of the time, and
-/// the text of a batch is dropped once it is in its temp file. A build that stops before
-/// `finish` leaves only temp files, which the next run sweeps.
+/// together (an fsync each, in parallel, or one `syncfs` above [`SYNC_EACH`]), renames them
+/// into place and fsyncs each folder once: the same guarantee (old or new bytes, never torn)
+/// for a fraction of the time, and the text of a batch is dropped once it is in its temp
+/// file. A build that stops before `finish` leaves only temp files, which the next run
+/// sweeps.
 pub struct Writer<'w> {
     root: &'w Root,
     previous: &'w Outputs,
