@@ -4,8 +4,12 @@
 //!
 //! They live outside `media/`, so that nothing half-downloaded is ever published.
 
+use std::collections::HashSet;
+use std::ffi::OsString;
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::{Deserialize, Serialize};
 
@@ -45,26 +49,65 @@ impl PartialMeta {
     }
 }
 
+/// The partial downloads of one feed, listed once: a sync of thousands of episodes, most
+/// without one, does not look for each episode's files one by one.
+pub struct Partials {
+    dir: PathBuf,
+    names: HashSet<OsString>,
+}
+
+impl Partials {
+    /// What the feed's folder of partial downloads holds now.
+    pub fn list(root: &Path, feed: &FeedId) -> Self {
+        let dir = root.join(PARTIAL_DIR).join(feed.as_str());
+        let names = std::fs::read_dir(&dir)
+            .map(|entries| entries.flatten().map(|entry| entry.file_name()).collect())
+            .unwrap_or_default();
+        Self { dir, names }
+    }
+
+    /// The partial download of `episode`.
+    pub fn get(&self, episode: &EpisodeId) -> Partial {
+        let partial = Partial::in_dir(&self.dir, episode);
+        let listed = [&partial.data, &partial.meta].iter().any(|path| {
+            path.file_name()
+                .is_some_and(|name| self.names.contains(name))
+        });
+        partial.on_disk.store(listed, Ordering::Relaxed);
+        partial
+    }
+}
+
 /// The partial download of one episode.
 #[derive(Debug, Clone)]
 pub struct Partial {
     /// The bytes received so far.
     pub data: PathBuf,
     meta: PathBuf,
+    /// Whether its files may be on disk: false when the listing of [`Partials`] showed none
+    /// and nothing has been written since (shared by the clones).
+    on_disk: Arc<AtomicBool>,
 }
 
 impl Partial {
     /// The partial download of `episode` in the archive at `root`.
     pub fn new(root: &Path, feed: &FeedId, episode: &EpisodeId) -> Self {
-        let dir = root.join(PARTIAL_DIR).join(feed.as_str());
+        Self::in_dir(&root.join(PARTIAL_DIR).join(feed.as_str()), episode)
+    }
+
+    fn in_dir(dir: &Path, episode: &EpisodeId) -> Self {
         Self {
             data: dir.join(format!("{episode}.part")),
             meta: dir.join(format!("{episode}.json")),
+            on_disk: Arc::new(AtomicBool::new(true)),
         }
     }
 
     /// The bytes on disk and what they belong to, if both are there and readable.
     pub fn load(&self) -> Option<(u64, PartialMeta)> {
+        if !self.on_disk.load(Ordering::Relaxed) {
+            return None;
+        }
         let size = std::fs::metadata(&self.data).ok()?.len();
         let bytes = crate::confined::read_own(&self.meta, 64 * 1024).ok()?;
         let meta = serde_json::from_slice(&bytes).ok()?;
@@ -85,6 +128,7 @@ impl Partial {
         if let Some(dir) = self.meta.parent() {
             std::fs::create_dir_all(dir).map_err(write_error)?;
         }
+        self.on_disk.store(true, Ordering::Relaxed);
         std::fs::write(&self.meta, json).map_err(write_error)
     }
 
@@ -100,6 +144,7 @@ impl Partial {
         if let Some(dir) = self.data.parent() {
             std::fs::create_dir_all(dir)?;
         }
+        self.on_disk.store(true, Ordering::Relaxed);
         std::fs::OpenOptions::new()
             .create(true)
             .write(true)
@@ -110,6 +155,9 @@ impl Partial {
 
     /// Removes the data and its sidecar.
     pub fn discard(&self) {
+        if !self.on_disk.load(Ordering::Relaxed) {
+            return;
+        }
         for path in [&self.data, &self.meta] {
             if let Err(err) = std::fs::remove_file(path)
                 && err.kind() != std::io::ErrorKind::NotFound

@@ -20,7 +20,7 @@ use crate::commit::Commit;
 use crate::confined::Root;
 use crate::fetch::download::Downloader;
 use crate::fetch::http::{Download, Request};
-use crate::fetch::partial::Partial;
+use crate::fetch::partial::{Partial, Partials};
 use crate::fetch::retry::Settings;
 use crate::fetch::{FetchError, Pulled, local, recheck};
 use crate::interrupt::{self, CancellationToken};
@@ -178,6 +178,7 @@ pub fn sync(
             root: archive.root(),
             catalog: archive.catalog(),
             render_slots: render::slots(),
+            pull_slots: tokio::sync::Semaphore::new(options.jobs.get()),
             state: archive.state(),
             commit: Arc::clone(&commit),
             downloader: needs_network(&feeds, options)
@@ -187,18 +188,31 @@ pub fn sync(
             stop: &stop,
         };
         let mut published = Vec::new();
+        let partials: Vec<Partials> = feeds
+            .iter()
+            .map(|feed| Partials::list(archive.root().path(), &feed.id))
+            .collect();
         archive.pull_runtime()?.block_on(async {
-            let jobs = feeds.iter().flat_map(|feed| {
+            let jobs = feeds.iter().zip(&partials).flat_map(|(feed, partials)| {
                 let (records, context) = (records.get(&feed.id), &context);
                 feed.episodes.iter().map(move |episode| async move {
                     let existing = records.and_then(|records| records.get(&episode.id));
-                    let outcome = episode_job(context, feed, episode, existing).await;
+                    let partial = partials.get(&episode.id);
+                    let outcome = episode_job(context, feed, episode, existing, &partial).await;
                     EpisodeReport::new(feed, episode, outcome)
                 })
             });
             // After Ctrl-C no episode starts; those in flight stop and are left out.
             let jobs = jobs.take_while(|_| !stop.is_cancelled());
-            let mut done = futures_util::stream::iter(jobs).buffer_unordered(options.jobs.get());
+            // `jobs` recordings are pulled at once (`pull_slots`); more episodes are in
+            // flight, so that one whose recording is being made durable or encoded does
+            // not hold back the next pull. `--jobs 1` takes the episodes one by one, in
+            // order.
+            let in_flight = match options.jobs.get() {
+                1 => 1,
+                jobs => jobs.saturating_mul(EPISODES_PER_PULL),
+            };
+            let mut done = futures_util::stream::iter(jobs).buffer_unordered(in_flight);
             let mut signals = std::pin::pin!(interrupt::interrupts());
             loop {
                 let episode_report = tokio::select! {
@@ -252,6 +266,8 @@ struct Context<'a> {
     catalog: &'a Catalog,
     /// One rendition at a time per core.
     render_slots: Arc<tokio::sync::Semaphore>,
+    /// `--jobs` recordings pulled (downloaded or copied) at once.
+    pull_slots: tokio::sync::Semaphore,
     state: &'a State,
     /// What this sync renamed and wrote, made durable before the build.
     commit: Arc<Commit>,
@@ -269,8 +285,9 @@ async fn episode_job(
     feed: &Feed,
     episode: &Episode,
     existing: Option<&Record>,
+    partial: &Partial,
 ) -> Result<(Change, Option<Record>), Cause> {
-    let (mut change, pulled) = pull(context, feed, episode, existing).await?;
+    let (mut change, pulled) = pull(context, feed, episode, existing, partial).await?;
     let (mut record, mut dirty) = match pulled {
         Some(record) => (record, true),
         None => match existing.filter(|record| media_intact(context.root, record)) {
@@ -305,6 +322,7 @@ async fn pull(
     feed: &Feed,
     episode: &Episode,
     existing: Option<&Record>,
+    partial: &Partial,
 ) -> Result<(Change, Option<Record>), Cause> {
     let root = context.root;
     let source_name = episode.audio.to_string();
@@ -319,6 +337,7 @@ async fn pull(
             }
             let (root, path) = (root.clone(), path.clone());
             let dir = root.join(&media::feed_dir(&feed.id));
+            let _slot = pull_slot(context).await?;
             let pulled = blocking(move || local::copy(&root, &path, &dir)).await??;
             (pulled, validators)
         }
@@ -337,18 +356,37 @@ async fn pull(
             let request = Request {
                 url,
                 known: current.map(|record| &record.validators),
-                partial: &Partial::new(root.path(), &feed.id, &episode.id),
+                partial,
                 key: &key,
                 progress: context.progress,
                 stop: context.stop,
             };
-            match downloader.download(&request).await? {
+            let slot = pull_slot(context).await?;
+            let download = downloader.download(&request).await?;
+            drop(slot);
+            match download {
                 Download::NotModified => return Ok((Change::Unchanged, None)),
                 Download::Fetched { pulled, validators } => (*pulled, validators),
             }
         }
     };
     publish(context, feed, episode, existing, intact, pulled, validators).await
+}
+
+/// Episodes in flight for each recording pulled at once: the others are being probed,
+/// made durable or encoded.
+const EPISODES_PER_PULL: usize = 4;
+
+/// A pull slot, or [`FetchError::Interrupted`] once Ctrl-C stops the sync.
+async fn pull_slot<'c>(
+    context: &'c Context<'_>,
+) -> Result<tokio::sync::SemaphorePermit<'c>, Cause> {
+    tokio::select! {
+        slot = context.pull_slots.acquire() => {
+            slot.map_err(|err| FetchError::Network(err.to_string()).into())
+        }
+        () = context.stop.cancelled() => Err(FetchError::Interrupted.into()),
+    }
 }
 
 /// Checks and probes a pulled recording and publishes it under its content-hash name,
