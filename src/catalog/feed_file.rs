@@ -50,9 +50,8 @@ pub fn parse(
     root: &Path,
     speakers: Lookup<'_>,
 ) -> Result<Feed, Vec<Diagnostic>> {
-    let document = schema::document(source)?;
     let mut checker = Checker::new(source, root);
-    let raw = schema::feed_file(&mut checker, document);
+    let raw = schema::feed_file(&mut checker)?;
     let mut failed = false;
     let events = unique(
         &mut checker,

@@ -5,6 +5,7 @@
 //! `file:line:col`.
 //! Parsing ([`parse_feed`], [`parse_speakers`]) is kept apart from reading files.
 
+mod blocks;
 mod chapters;
 mod check;
 pub mod diagnostic;

@@ -13,9 +13,10 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::de::{DeString, DeTable, DeValue, ValueDeserializer};
 
+use super::blocks;
 use super::check::Checker;
 use super::diagnostic::{Diagnostic, SourceText, sort_by_position};
-use super::raw::{FeedFile, SpeakersFile, Table};
+use super::raw::{EpisodeTable, EventTable, FeedFile, SpeakersFile, Table};
 use super::suggest::{close, did_you_mean};
 
 type Value<'i> = Spanned<DeValue<'i>>;
@@ -41,9 +42,49 @@ pub fn document(source: &SourceText) -> Result<DeTable<'_>, Vec<Diagnostic>> {
     Err(diagnostics)
 }
 
-/// The tables of a feed file that are free of problems; the problems go to `checker`.
-pub fn feed_file(checker: &mut Checker<'_>, document: DeTable<'_>) -> FeedFile {
+/// The tables of a feed file that are free of problems, or its syntax errors; the other
+/// problems go to `checker`. The file is read a block at a time ([`blocks`]), or whole when
+/// its blocks do not stand alone.
+pub fn feed_file(checker: &mut Checker<'_>) -> Result<FeedFile, Vec<Diagnostic>> {
+    let (source, root) = (checker.source, checker.root);
     let mut file = FeedFile::default();
+    let by_block = blocks::read(&source.text, |key, item| {
+        let mut own = Checker::new(source, root);
+        let table = if key == "event" {
+            Block::Event(id_of(&item), table(&mut own, "event", item).map(Box::new))
+        } else {
+            Block::Episode(table(&mut own, "episode", item).map(Box::new))
+        };
+        (table, own.diagnostics)
+    });
+    let head = match by_block {
+        Some((head, blocks)) => {
+            for (block, mut diagnostics) in blocks {
+                checker.diagnostics.append(&mut diagnostics);
+                match block {
+                    Block::Event(id, table) => {
+                        file.event_ids.extend(id);
+                        file.event.extend(table.map(|table| *table));
+                    }
+                    Block::Episode(table) => file.episode.extend(table.map(|table| *table)),
+                }
+            }
+            head
+        }
+        None => document(source)?,
+    };
+    top_level(checker, head, &mut file);
+    Ok(file)
+}
+
+/// One table of a `[[event]]` or `[[episode]]` block (boxed: thousands wait for the others).
+enum Block {
+    Event(Option<String>, Option<Box<Spanned<EventTable>>>),
+    Episode(Option<Box<Spanned<EpisodeTable>>>),
+}
+
+/// The top-level keys of a feed file (of its first block, when read by blocks).
+fn top_level(checker: &mut Checker<'_>, document: DeTable<'_>, file: &mut FeedFile) {
     let mut has_feed = false;
     for (key, value) in document {
         match key.get_ref().as_ref() {
@@ -68,7 +109,6 @@ pub fn feed_file(checker: &mut Checker<'_>, document: DeTable<'_>) -> FeedFile {
     if !has_feed {
         checker.whole_file("missing table `[feed]`: every feed file needs one");
     }
-    file
 }
 
 /// The tables of `feeds/speakers.toml` that are free of problems, and the ids of the
