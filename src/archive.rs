@@ -15,7 +15,7 @@ use crate::catalog::{self, Catalog, Feed, FeedId, Source};
 use crate::confined::Root;
 use crate::lock::ArchiveLock;
 use crate::net::{Net, Policy};
-use crate::outputs::Outputs;
+use crate::outputs::{Glance, Outputs};
 use crate::state::{Corrupt, Records, State};
 use crate::{Error, leftovers};
 
@@ -61,7 +61,8 @@ pub struct Opening {
     lock: Option<ArchiveLock>,
     sources: catalog::Sources,
     catalog_digest: String,
-    outputs: Outputs,
+    /// The bytes of the output manifest, parsed only if the build is not current.
+    manifest: Option<Vec<u8>>,
     completed_edit: Vec<PathBuf>,
 }
 
@@ -83,10 +84,19 @@ impl Opening {
                 (Some(lock), crate::transaction::roll_forward(root)?)
             }
         };
-        let sources = catalog::read_sources(root)?;
+        // Both are megabytes in a large archive: read side by side.
+        let (sources, manifest) = std::thread::scope(|scope| {
+            let manifest = scope.spawn(|| crate::outputs::read(root));
+            let sources = catalog::read_sources(root);
+            let manifest = manifest
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (sources, manifest)
+        });
+        let sources = sources?;
         Ok(Self {
             catalog_digest: digest(&sources),
-            outputs: Outputs::load(root),
+            manifest,
             root: real,
             lock,
             sources,
@@ -94,41 +104,13 @@ impl Opening {
         })
     }
 
-    /// The manifest of the last build.
-    pub fn outputs(&self) -> &Outputs {
-        &self.outputs
-    }
-
     /// Whether the last build is current: made by this program from the same catalog text,
     /// sync records and local assets, with every feed, page and asset it wrote in place.
     pub fn current(&self) -> Result<bool, Error> {
-        let outputs = &self.outputs;
-        if outputs.version != crate::outputs::VERSION
-            || outputs.inputs != stamp(self.root.path(), &self.catalog_digest)?
-        {
-            return Ok(false);
-        }
-        let assets = crate::assets::Assets::new(&self.root, &outputs.sources);
-        for (source, known) in &outputs.sources {
-            if assets.hash(source).ok().as_ref() != Some(known) {
-                return Ok(false);
-            }
-        }
-        let built: Vec<_> = outputs
-            .files
-            .iter()
-            .filter(|(_, output)| output.kind != crate::outputs::Kind::Recording)
-            .collect();
-        // Tens of thousands of stats in a large archive: spread over the cores, in runs
-        // rather than one by one.
-        let runs: Vec<_> = built.chunks(1024).collect();
-        let present = crate::parallel::map(&runs, |run| {
-            Ok::<_, Error>(
-                run.iter()
-                    .all(|(path, output)| crate::build::present(&self.root, path, output.size)),
-            )
-        })?;
-        Ok(present.into_iter().all(|present| present))
+        let glance = self.manifest.as_deref().and_then(Glance::parse);
+        glance.map_or(Ok(false), |glance| {
+            current(&self.root, &self.catalog_digest, &glance)
+        })
     }
 
     /// Parses and checks the catalog, removes what killed runs left behind (when writing),
@@ -156,7 +138,7 @@ impl Opening {
             catalog_digest: self.catalog_digest,
             state,
             records,
-            outputs: self.outputs,
+            outputs: Outputs::parse(self.manifest.as_deref()),
             allow_private: false,
             runtime: OnceLock::new(),
             pull_runtime: OnceLock::new(),
@@ -171,6 +153,12 @@ impl Archive {
     /// Opens the archive at `root` and loads it ([`Opening::open`], [`Opening::load`]).
     pub fn open(root: &Path, access: Access<'_>) -> Result<Self, Error> {
         Opening::open(root, access)?.load()
+    }
+
+    /// Whether the last build is current ([`Opening::current`]), with the sync records now
+    /// on disk.
+    pub fn current(&self) -> Result<bool, Error> {
+        current(&self.root, &self.catalog_digest, &self.outputs.glance())
     }
 
     /// Lets outbound requests reach internal addresses (`--allow-private`).
@@ -289,6 +277,30 @@ fn digest(sources: &catalog::Sources) -> String {
         hasher.update([0]);
     }
     hex::encode(hasher.finalize())
+}
+
+/// Whether the build that `glance` describes is current: made by this program from the
+/// catalog whose digest is `catalog_digest` and the sync records and local assets now on
+/// disk, with every feed, page and asset in place.
+fn current(root: &Root, catalog_digest: &str, glance: &Glance<'_>) -> Result<bool, Error> {
+    if glance.version != crate::outputs::VERSION
+        || glance.inputs != stamp(root.path(), catalog_digest)?
+    {
+        return Ok(false);
+    }
+    let assets = crate::assets::Assets::new(root, &glance.sources);
+    for (source, known) in glance.sources.iter() {
+        if assets.hash(source).ok().as_ref() != Some(known) {
+            return Ok(false);
+        }
+    }
+    // Tens of thousands of stats in a large archive: spread over the cores, in runs
+    // rather than one by one.
+    let runs: Vec<_> = glance.built.chunks(1024).collect();
+    let present = crate::parallel::map(&runs, |run| {
+        Ok::<_, Error>(crate::build::all_present(root, run))
+    })?;
+    Ok(present.into_iter().all(|present| present))
 }
 
 /// The fingerprint of every input of a build together: the program, the catalog's text and

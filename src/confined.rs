@@ -54,9 +54,10 @@ impl ArchivePath {
             return refuse(PathError::Character);
         }
         let mut segments = Vec::new();
+        let mut dropped = false;
         for segment in text.split('/') {
             match segment {
-                "" | "." => {}
+                "" | "." => dropped = true,
                 ".." => return refuse(PathError::Escapes),
                 hidden if hidden.starts_with('.') => return refuse(PathError::Hidden),
                 normal => segments.push(normal),
@@ -64,6 +65,10 @@ impl ArchivePath {
         }
         if segments.is_empty() {
             return refuse(PathError::Empty);
+        }
+        // Most paths (every one a manifest lists) are already as they would be written.
+        if !dropped {
+            return Ok(Self(text.to_owned()));
         }
         Ok(Self(segments.join("/")))
     }

@@ -237,7 +237,7 @@ impl State {
     /// Every record file on disk with its size and modification time, sorted: what tells a
     /// build whether any record changed, without reading them.
     pub fn stamp(&self) -> Result<Vec<(String, u64, u128)>, Error> {
-        let mut names = Vec::new();
+        let mut entries = Vec::new();
         let Ok(feeds) = std::fs::read_dir(&self.dir) else {
             return Ok(Vec::new());
         };
@@ -246,15 +246,12 @@ impl State {
                 continue;
             };
             let folder = feed.file_name().to_string_lossy().into_owned();
-            for record in records.flatten() {
-                let name = format!("{folder}/{}", record.file_name().to_string_lossy());
-                names.push((name, record.path()));
-            }
+            entries.extend(records.flatten().map(|record| (folder.clone(), record)));
         }
-        // Thousands of stats: spread over the cores.
-        let mut found = crate::parallel::map(&names, |(name, path)| {
-            let metadata = std::fs::symlink_metadata(path).map_err(|source| Error::Read {
-                path: path.clone(),
+        // Thousands of stats, each in its folder (not by path): spread over the cores.
+        let mut found = crate::parallel::map(&entries, |(folder, record)| {
+            let metadata = record.metadata().map_err(|source| Error::Read {
+                path: record.path(),
                 source,
             })?;
             let modified = metadata
@@ -262,7 +259,8 @@ impl State {
                 .ok()
                 .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
                 .map_or(0, |d| d.as_nanos());
-            Ok::<_, Error>((name.clone(), metadata.len(), modified))
+            let name = format!("{folder}/{}", record.file_name().to_string_lossy());
+            Ok::<_, Error>((name, metadata.len(), modified))
         })?;
         found.sort_unstable();
         Ok(found)

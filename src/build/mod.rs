@@ -27,8 +27,8 @@ use crate::outputs::{Kind, Output, Outputs};
 use crate::site::{self, Page};
 
 pub use fingerprint::Fingerprint;
-pub use write::present;
 use write::{Rendered, Writer};
+pub use write::{all_present, present};
 
 /// One feed document, as the build left it.
 #[derive(Debug)]
@@ -78,6 +78,16 @@ pub fn build(archive: &mut Archive, only: Option<&FeedId>) -> Result<Report, Err
         .collect();
     if !unrepaired.is_empty() {
         return Err(Error::CorruptRecords(unrepaired));
+    }
+    if only.is_none() && archive.current()? {
+        // A sync that pulled nothing: nothing to render, only the report to make.
+        let (documents, warnings) = feed::documents(archive.catalog(), archive.records());
+        return Ok(Report {
+            feeds: feed_reports(&documents, &std::collections::HashSet::new(), None),
+            warnings,
+            current: true,
+            ..Report::default()
+        });
     }
     let started = std::time::Instant::now();
     let (outputs, report) = plan_and_write(archive, only)?;
@@ -231,7 +241,7 @@ fn write_documents<'a>(
     let items = feed::Items::render(catalog, &documents, assets)?;
     for batch in stale.chunks(DOCUMENTS_AT_ONCE) {
         let xml = crate::parallel::map(batch, |(document, _)| {
-            items.assemble(catalog, document, assets)
+            items.pieces(catalog, document, assets)
         })?;
         let rendered = batch
             .iter()
@@ -265,7 +275,7 @@ fn write_pages(
                 path: page.path(),
                 kind: Kind::Page,
                 print: (*print).clone(),
-                text,
+                text: vec![text.into()],
             });
         writer.put(rendered.collect())?;
     }

@@ -12,6 +12,7 @@ mod item;
 pub mod text;
 mod xml;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 pub use channel::{DESCRIPTION_LIMIT, PODCAST_NAMESPACE, podcast_guid};
@@ -75,18 +76,27 @@ impl<'a> Items<'a> {
         document: &Document<'a>,
         assets: &Assets<'_>,
     ) -> Result<String, Error> {
+        Ok(self.pieces(catalog, document, assets)?.concat())
+    }
+
+    /// The XML of one of the documents the items were rendered for, in pieces: its head, its
+    /// items and its tail. The document of a feed of 10,000 episodes is tens of megabytes;
+    /// in pieces it is written without being put together in memory.
+    pub fn pieces(
+        &self,
+        catalog: &Catalog,
+        document: &Document<'a>,
+        assets: &Assets<'_>,
+    ) -> Result<Vec<Cow<'_, str>>, Error> {
         let head = channel::head(catalog, document, assets)?;
-        let fragments: Vec<&str> = document
-            .entries
-            .iter()
-            .map(|entry| self.fragments[self.index[&(&entry.feed.id, &entry.episode.id)]].as_str())
-            .collect();
-        let length = head.len() + fragments.iter().map(|f| f.len()).sum::<usize>();
-        let mut xml = String::with_capacity(length + channel::TAIL.len());
-        xml.push_str(&head);
-        xml.extend(fragments);
-        xml.push_str(channel::TAIL);
-        Ok(xml)
+        let fragments = document.entries.iter().map(|entry| {
+            let fragment = &self.fragments[self.index[&(&entry.feed.id, &entry.episode.id)]];
+            Cow::Borrowed(fragment.as_str())
+        });
+        Ok(std::iter::once(Cow::Owned(head))
+            .chain(fragments)
+            .chain([Cow::Borrowed(channel::TAIL)])
+            .collect())
     }
 }
 

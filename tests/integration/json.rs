@@ -130,3 +130,47 @@ fn publish_json_lists_each_object_then_a_summary() {
     let stderr = String::from_utf8(dry.stderr).unwrap();
     assert!(stderr.contains("  upload media/talks/a-"), "{stderr}");
 }
+
+/// Whether `archive build --json` found the last build current.
+fn build_is_current(root: &std::path::Path) -> bool {
+    let output = archive(root).args(["build", "--json"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let summary = String::from_utf8(output.stdout).unwrap();
+    let summary = summary.lines().last().unwrap_or_default().to_owned();
+    assert!(summary.contains("\"summary\""), "{summary}");
+    summary.contains("\"current\":true")
+}
+
+#[test]
+fn a_build_is_a_no_op_only_while_every_output_is_in_place() {
+    let dir = two_episodes();
+    let root = dir.path();
+    sync(root).assert().code(3);
+    assert!(build_is_current(root));
+    let page = root.join("feeds/talks.html");
+    let built = std::fs::read(&page).unwrap();
+    // Deleted, or of another size: built again.
+    std::fs::remove_file(&page).unwrap();
+    assert!(!build_is_current(root));
+    assert_eq!(std::fs::read(&page).unwrap(), built);
+    std::fs::write(&page, b"short").unwrap();
+    assert!(!build_is_current(root));
+    assert_eq!(std::fs::read(&page).unwrap(), built);
+    // A symlink of the same size, to a file outside the archive, is not the page.
+    let outside = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(outside.path(), &built).unwrap();
+    std::fs::remove_file(&page).unwrap();
+    std::os::unix::fs::symlink(outside.path(), &page).unwrap();
+    assert!(!build_is_current(root));
+    assert!(!page.is_symlink());
+    assert!(build_is_current(root));
+    // A manifest that lists a file no build writes was edited by hand: it is not trusted to
+    // say that the build is current.
+    let manifest = root.join(".archive/outputs.json");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let edited = text.replace("\"feeds/talks.html\"", "\"feeds/talks.toml\"");
+    assert_ne!(edited, text);
+    std::fs::write(&manifest, edited).unwrap();
+    assert!(!build_is_current(root));
+    assert!(build_is_current(root));
+}
