@@ -275,7 +275,7 @@ fn write_pages(
                 path: page.path(),
                 kind: Kind::Page,
                 print: (*print).clone(),
-                text: vec![text.into()],
+                text,
             });
         writer.put(rendered.collect())?;
     }

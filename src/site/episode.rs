@@ -1,6 +1,9 @@
 //! One speech on a page that lists speeches: title (linked to its own page), speakers with
 //! portraits, event (linked to its page) and date, duration, player, excerpt and transcript.
 
+use std::borrow::Cow;
+
+use super::html::Pieces;
 use crate::assets::Assets;
 use crate::catalog::{Catalog, Speaker};
 use crate::feed::clock;
@@ -13,15 +16,16 @@ use crate::{Error, media};
 /// a `<` that is not a tag of ours, since all text is escaped, so the marker cannot clash.
 const FEEDS: &str = "<feeds>";
 
-/// Appends `article` to `body`, with links relative to `up`, the path to `feeds/`.
-pub fn push(body: &mut String, article: &str, up: &str) {
+/// Appends `article` to `body` as borrowed pieces, with links relative to `up`, the path
+/// to `feeds/`.
+pub fn push<'a>(body: &mut Pieces<'a>, article: &'a str, up: &'static str) {
     for (n, part) in article.split(FEEDS).enumerate() {
-        if n > 0 {
-            body.push_str(up);
+        if n > 0 && !up.is_empty() {
+            body.push(Cow::Borrowed(up));
         }
-        body.push_str(part);
+        body.push(Cow::Borrowed(part));
     }
-    body.push('\n');
+    body.push(Cow::Borrowed("\n"));
 }
 
 /// An `<article>` for one entry, the same in every page it goes into ([`push`]).

@@ -2,9 +2,10 @@
 //! link, and its speeches in the order they were given (by time, then as the catalog lists
 //! them).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
-use super::html::{self, Frame};
+use super::html::{self, Frame, Pieces};
 use super::lists::{Articles, full_entries, key};
 use super::{Context, episode};
 use crate::catalog::{EpisodeId, Event, Feed};
@@ -29,12 +30,12 @@ pub fn entries<'a>(documents: &[Document<'a>], feed: &Feed, event: &Event) -> Ve
     entries
 }
 
-pub fn page(
-    context: &Context<'_, '_>,
+pub fn page<'r, 'a: 'r>(
+    context: &Context<'_, 'a>,
     feed: &Feed,
     event: &Event,
-    articles: &Articles<'_>,
-) -> String {
+    articles: &'r Articles<'a>,
+) -> Pieces<'r> {
     let title = escape_html(&event.title);
     let link = event
         .link
@@ -57,13 +58,15 @@ pub fn page(
         datetime = event.date.format("%Y-%m-%d"),
         date = event.date.format("%B %-d, %Y"),
     );
-    let mut main = String::from("<h2>Speeches</h2>\n");
+    let mut main: Pieces<'r> = vec![Cow::Borrowed("<h2>Speeches</h2>\n")];
     let entries = entries(context.documents, feed, event);
     for entry in &entries {
         episode::push(&mut main, &articles[&key(entry)], "../../");
     }
     if entries.is_empty() {
-        main.push_str("<p>No speeches of this event are published yet.</p>\n");
+        main.push(Cow::Borrowed(
+            "<p>No speeches of this event are published yet.</p>\n",
+        ));
     }
     let xml_url = feed.xml_url();
     let frame = Frame {
@@ -73,5 +76,5 @@ pub fn page(
         head: String::new(),
         up: "../../",
     };
-    html::page(&frame, &header, &main)
+    html::pieces(&frame, &header, main)
 }

@@ -3,6 +3,7 @@
 //! the script shows it, so that a page without JavaScript offers nothing that cannot work),
 //! and helpers for the bits pages repeat.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use crate::feed::text::escape_html;
@@ -21,6 +22,25 @@ pub struct Frame<'a> {
 
 /// A whole page: the frame around `header` (below the search box) and `main`.
 pub fn page(frame: &Frame<'_>, header: &str, main: &str) -> String {
+    pieces(frame, header, vec![Cow::Borrowed(main)]).concat()
+}
+
+/// A whole page in pieces: the frame's opening, `main`'s pieces as they are, and the frame's
+/// end. The page of a feed of 10,000 speeches is megabytes of articles it borrows: it is
+/// written piece by piece, never put together in memory.
+pub fn pieces<'m>(frame: &Frame<'_>, header: &str, main: Pieces<'m>) -> Pieces<'m> {
+    let mut page = Vec::with_capacity(main.len() + 2);
+    page.push(Cow::Owned(opening(frame, header)));
+    page.extend(main);
+    page.push(Cow::Borrowed("\n</main>\n</body>\n</html>\n"));
+    page
+}
+
+/// A page's text in pieces, written one after the other.
+pub type Pieces<'a> = Vec<Cow<'a, str>>;
+
+/// The frame up to where `main` begins.
+fn opening(frame: &Frame<'_>, header: &str) -> String {
     let alternate = frame
         .feed_url
         .map(|url| {
@@ -32,8 +52,7 @@ pub fn page(frame: &Frame<'_>, header: &str, main: &str) -> String {
         })
         .unwrap_or_default();
     let up = frame.up;
-    // The page of a feed of 10,000 speeches is megabytes: sized once, not grown by doubling.
-    let length = STYLE.len() + frame.head.len() + header.len() + main.len() + 1024;
+    let length = STYLE.len() + frame.head.len() + header.len() + 1024;
     let mut page = String::with_capacity(length);
     let _ = write!(
         page,
@@ -48,8 +67,6 @@ pub fn page(frame: &Frame<'_>, header: &str, main: &str) -> String {
         head = frame.head,
         search = search_box(up),
     );
-    page.push_str(main);
-    page.push_str("\n</main>\n</body>\n</html>\n");
     page
 }
 

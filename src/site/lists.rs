@@ -2,10 +2,11 @@
 //! and events) and a speaker's page. Each speech is the same [`episode::article`] on every
 //! page it appears on, rendered once.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
-use super::html::{self, Frame};
+use super::html::{self, Frame, Pieces};
 use super::{Context, Page, episode, speaker_place};
 use crate::Error;
 use crate::catalog::{EpisodeId, Feed, FeedId, Speaker};
@@ -117,11 +118,11 @@ pub fn index(context: &Context<'_, '_>) -> String {
     html::page(&frame, "<h1>Speech archive</h1>", &main)
 }
 
-pub fn feed_page(
-    context: &Context<'_, '_>,
+pub fn feed_page<'r, 'a: 'r>(
+    context: &Context<'_, 'a>,
     feed: &Feed,
-    articles: &Articles<'_>,
-) -> Result<String, Error> {
+    articles: &'r Articles<'a>,
+) -> Result<Pieces<'r>, Error> {
     let meta = &feed.channel;
     let url = feed.xml_url().to_string();
     let image = match &meta.image {
@@ -161,16 +162,12 @@ pub fn feed_page(
     }
     main.push_str("<h2>Speeches</h2>\n");
     let full = full_entries(context.documents, feed);
-    main.reserve(
-        full.iter()
-            .map(|entry| articles[&key(entry)].len() + 1)
-            .sum(),
-    );
+    let mut pieces: Pieces<'r> = vec![Cow::Owned(main)];
     for entry in full {
-        episode::push(&mut main, &articles[&key(entry)], "");
+        episode::push(&mut pieces, &articles[&key(entry)], "");
     }
     if full.is_empty() {
-        main.push_str("<p>No speeches are published yet.</p>\n");
+        pieces.push(Cow::Borrowed("<p>No speeches are published yet.</p>\n"));
     }
     let frame = Frame {
         lang: &meta.language,
@@ -179,14 +176,14 @@ pub fn feed_page(
         head: String::new(),
         up: "",
     };
-    Ok(html::page(&frame, &header, &main))
+    Ok(html::pieces(&frame, &header, pieces))
 }
 
-pub fn speaker_page(
-    context: &Context<'_, '_>,
+pub fn speaker_page<'r, 'a: 'r>(
+    context: &Context<'_, 'a>,
     speaker: &Speaker,
-    articles: &Articles<'_>,
-) -> Result<String, Error> {
+    articles: &'r Articles<'a>,
+) -> Result<Pieces<'r>, Error> {
     let catalog = context.catalog;
     let name = escape_html(&speaker.name);
     let place = speaker_place(catalog, speaker);
@@ -221,15 +218,8 @@ pub fn speaker_page(
     let header = format!(
         "<p><a href=\"../index.html\">All feeds</a></p>\n{portrait}<h1 dir=\"auto\">Speeches by {name}</h1>\n{title}<div dir=\"auto\">{bio}</div>\n{link}{subscribe}"
     );
-    let mut main = String::from("<h2>Speeches</h2>\n");
-    let entries = speaker_entries(catalog, context.records, speaker);
-    main.reserve(
-        entries
-            .iter()
-            .map(|entry| articles[&key(entry)].len() + 4)
-            .sum(),
-    );
-    for entry in entries {
+    let mut main: Pieces<'r> = vec![Cow::Borrowed("<h2>Speeches</h2>\n")];
+    for entry in speaker_entries(catalog, context.records, speaker) {
         episode::push(&mut main, &articles[&key(&entry)], "../");
     }
     let lang = home_feed(catalog, speaker).map_or("en", |feed| feed.channel.language.as_str());
@@ -241,5 +231,5 @@ pub fn speaker_page(
         head: String::new(),
         up: "../",
     };
-    Ok(html::page(&frame, &header, &main))
+    Ok(html::pieces(&frame, &header, main))
 }

@@ -23,6 +23,8 @@ mod share;
 mod speech;
 pub mod transcript;
 
+use std::borrow::Cow;
+
 use crate::assets::{Assets, Place};
 use crate::catalog::{Catalog, Event, Feed, Speaker};
 use crate::confined::{ArchivePath, Root};
@@ -30,6 +32,7 @@ use crate::feed::Document;
 use crate::feed::document::{Entry, feed_place, home_feed, output_path};
 use crate::state::Records;
 use crate::{Error, media};
+use html::Pieces;
 
 pub use event::entries as event_entries;
 pub use lists::full_entries;
@@ -145,7 +148,16 @@ fn speaker_place(catalog: &Catalog, speaker: &Speaker) -> Place {
 
 /// The text of `pages`, in order.
 pub fn render(context: &Context<'_, '_>, pages: &[Page<'_>]) -> Result<Vec<String>, Error> {
-    Renderer::new(context, pages)?.render(pages)
+    let renderer = Renderer::new(context, pages)?;
+    let pieces = renderer.render(pages)?;
+    Ok(pieces.iter().map(|page| page.concat()).collect())
+}
+
+/// A text the renderer holds, as the pieces of a page (none: an empty page).
+fn held(text: Option<&String>) -> Pieces<'_> {
+    text.map(|text| Cow::Borrowed(text.as_str()))
+        .into_iter()
+        .collect()
 }
 
 /// What the pages of a build share, made once: the article of every speech a list page shows
@@ -167,21 +179,21 @@ impl<'r, 'c, 'a> Renderer<'r, 'c, 'a> {
         })
     }
 
-    /// The text of `pages` (some of those it was prepared for), in order, one per core.
-    pub fn render(&self, pages: &[Page<'_>]) -> Result<Vec<String>, Error> {
+    /// The text of `pages` (some of those it was prepared for), in order, one per core, in
+    /// pieces: what the renderer holds (articles, the search index) is borrowed, not copied.
+    pub fn render(&self, pages: &[Page<'_>]) -> Result<Vec<Pieces<'_>>, Error> {
         let (context, articles, index) = (self.context, &self.articles, self.index.as_ref());
+        let whole = |text: String| Ok(vec![Cow::Owned(text)]);
         crate::parallel::map(pages, |page| match page {
-            Page::Index => Ok(lists::index(context)),
+            Page::Index => whole(lists::index(context)),
             Page::Feed(feed) => lists::feed_page(context, feed, articles),
             Page::Speaker(speaker) => lists::speaker_page(context, speaker, articles),
-            Page::Speech(entry) => speech::page(context, entry),
+            Page::Speech(entry) => whole(speech::page(context, entry)?),
             Page::Event(feed, event) => Ok(event::page(context, feed, event, articles)),
-            Page::Script => Ok(crate::search::script()),
-            Page::SearchIndex => Ok(index.map(|i| i.index.clone()).unwrap_or_default()),
-            Page::SearchTerms(n) => Ok(index
-                .and_then(|i| i.chunks.get(*n).cloned())
-                .unwrap_or_default()),
-            Page::Passages(entry) => Ok(search::passages(context, entry)),
+            Page::Script => whole(crate::search::script()),
+            Page::SearchIndex => Ok(held(index.map(|i| &i.index))),
+            Page::SearchTerms(n) => Ok(held(index.and_then(|i| i.chunks.get(*n)))),
+            Page::Passages(entry) => whole(search::passages(context, entry)),
         })
     }
 }
