@@ -245,7 +245,7 @@ impl State {
             let Ok(records) = std::fs::read_dir(feed.path()) else {
                 continue;
             };
-            let folder = feed.file_name().to_string_lossy().into_owned();
+            let folder: std::sync::Arc<str> = feed.file_name().to_string_lossy().into();
             entries.extend(records.flatten().map(|record| (folder.clone(), record)));
         }
         // Thousands of stats, each in its folder (not by path): spread over the cores.

@@ -14,11 +14,10 @@ use sha2::{Digest, Sha256};
 use crate::Error;
 use crate::assets::Assets;
 use crate::catalog::{Catalog, EpisodeId, FeedId, Source};
-use crate::feed::document::{Entry, home_feed, speaker_entries};
+use crate::feed::document::{Entry, home_feed};
 use crate::feed::{Document, DocumentKind};
 use crate::outputs::VERSION;
 use crate::site::{self, Page};
-use crate::state::Records;
 
 /// A `Hasher` that feeds SHA-256.
 pub struct Fingerprint(Sha256);
@@ -163,7 +162,7 @@ fn kind(kind: &DocumentKind) -> String {
 /// that of what every page links ([`links`]).
 pub fn page(
     catalog: &Catalog,
-    records: &Records,
+    lists: &site::Lists<'_>,
     documents: &[Document<'_>],
     page: &Page<'_>,
     items: &Items<'_>,
@@ -191,13 +190,13 @@ pub fn page(
             print.add(speaker);
             print.add(&home_feed(catalog, speaker).map(|feed| &feed.channel));
             hash_source(&mut print, speaker.image.as_ref(), assets)?;
-            speaker_entries(catalog, records, speaker)
+            lists.speaker(speaker).to_vec()
         }
         // An item's fingerprint covers its feed's channel, event, speakers and files.
         Page::Speech(entry) | Page::Passages(entry) => vec![*entry],
         Page::Event(feed, event) => {
             print.add(&feed.channel).add(*event);
-            site::event_entries(documents, feed, event)
+            lists.event(feed, event).to_vec()
         }
         Page::Script => {
             print.add(&crate::search::SCRIPT);

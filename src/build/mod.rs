@@ -170,8 +170,9 @@ fn plan_and_write(archive: &Archive, only: Option<&FeedId>) -> Result<(Outputs, 
     let search = fingerprint::search(catalog, &documents, &items);
     let links = fingerprint::links(&documents);
     let shared = (search.as_str(), links.as_str());
+    let lists = site::Lists::new(catalog, records, &documents);
     let page_prints = crate::parallel::map(&pages, |page| {
-        fingerprint::page(catalog, records, &documents, page, &items, &assets, shared)
+        fingerprint::page(catalog, &lists, &documents, page, &items, &assets, shared)
     })?;
     let render_docs: Vec<(&Document<'_>, &String)> = documents
         .iter()
@@ -190,6 +191,7 @@ fn plan_and_write(archive: &Archive, only: Option<&FeedId>) -> Result<(Outputs, 
         catalog,
         records,
         documents: &documents,
+        lists: &lists,
         assets: &assets,
         root,
     };
@@ -299,10 +301,12 @@ pub fn render(archive: &Archive) -> Result<Site, Error> {
     let all: Vec<&Document<'_>> = documents.iter().collect();
     let pages = site::plan(catalog, &documents);
     let xml = feed::render_all(catalog, &all, &assets)?;
+    let lists = site::Lists::new(catalog, records, &documents);
     let context = site::Context {
         catalog,
         records,
         documents: &documents,
+        lists: &lists,
         assets: &assets,
         root: archive.root(),
     };

@@ -37,8 +37,12 @@ impl<'a> Exchange<'a> {
         }
     }
 
-    /// Headers sent that make the request conditional.
+    /// Headers sent that make the request conditional (kept only when the request is
+    /// logged: a no-op re-sync sends thousands).
     pub fn sent(&self, headers: &HeaderMap) {
+        if !tracing::enabled!(tracing::Level::INFO) {
+            return;
+        }
         for (name, value) in headers {
             let value = String::from_utf8_lossy(value.as_bytes());
             self.sent_one(&title_case(name.as_str()), &value);
@@ -47,6 +51,9 @@ impl<'a> Exchange<'a> {
 
     /// One header sent that makes the request conditional or partial.
     pub fn sent_one(&self, name: &str, value: &str) {
+        if !tracing::enabled!(tracing::Level::INFO) {
+            return;
+        }
         lock(&self.sent).push(format!("{name}: {value}"));
     }
 

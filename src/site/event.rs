@@ -3,32 +3,12 @@
 //! them).
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use super::html::{self, Frame, Pieces};
-use super::lists::{Articles, full_entries, key};
+use super::lists::{Articles, key};
 use super::{Context, episode};
-use crate::catalog::{EpisodeId, Event, Feed};
-use crate::feed::Document;
-use crate::feed::document::Entry;
+use crate::catalog::{Event, Feed};
 use crate::feed::text::{escape_html, paragraphs};
-
-/// The synced speeches of `event`, in program order.
-pub fn entries<'a>(documents: &[Document<'a>], feed: &Feed, event: &Event) -> Vec<Entry<'a>> {
-    let synced: HashMap<&EpisodeId, Entry<'a>> = full_entries(documents, feed)
-        .iter()
-        .filter(|entry| entry.episode.event.as_ref() == Some(&event.id))
-        .map(|entry| (&entry.episode.id, *entry))
-        .collect();
-    // In catalog order, then (a stable sort) by time.
-    let mut entries: Vec<Entry<'a>> = feed
-        .episodes
-        .iter()
-        .filter_map(|episode| synced.get(&episode.id).copied())
-        .collect();
-    entries.sort_by_key(|entry| entry.episode.published);
-    entries
-}
 
 pub fn page<'r, 'a: 'r>(
     context: &Context<'_, 'a>,
@@ -59,8 +39,8 @@ pub fn page<'r, 'a: 'r>(
         date = event.date.format("%B %-d, %Y"),
     );
     let mut main: Pieces<'r> = vec![Cow::Borrowed("<h2>Speeches</h2>\n")];
-    let entries = entries(context.documents, feed, event);
-    for entry in &entries {
+    let entries = context.lists.event(feed, event);
+    for entry in entries {
         episode::push(&mut main, &articles[&key(entry)], "../../");
     }
     if entries.is_empty() {

@@ -9,10 +9,11 @@ use std::fmt::Write as _;
 use super::html::{self, Frame, Pieces};
 use super::{Context, Page, episode, speaker_place};
 use crate::Error;
-use crate::catalog::{EpisodeId, Feed, FeedId, Speaker};
-use crate::feed::document::{Entry, home_feed, speaker_entries};
+use crate::catalog::{Catalog, EpisodeId, Event, EventId, Feed, FeedId, Speaker, SpeakerId};
+use crate::feed::document::{Entry, home_feed};
 use crate::feed::text::{escape_html, paragraphs};
 use crate::feed::{Document, DocumentKind};
+use crate::state::Records;
 
 /// Each synced episode's article, by feed and episode.
 pub type Articles<'a> = HashMap<(&'a FeedId, &'a EpisodeId), String>;
@@ -21,18 +22,86 @@ pub fn key<'a>(entry: &Entry<'a>) -> (&'a FeedId, &'a EpisodeId) {
     (&entry.feed.id, &entry.episode.id)
 }
 
+/// Which speeches the page of each speaker and each event lists, found in one pass over the
+/// catalog for all pages (per page, an archive of 1,000 events would scan its 10,000
+/// speeches thousands of times over).
+pub struct Lists<'a> {
+    events: HashMap<(&'a FeedId, &'a EventId), Vec<Entry<'a>>>,
+    speakers: HashMap<&'a SpeakerId, Vec<Entry<'a>>>,
+}
+
+impl<'a> Lists<'a> {
+    pub fn new(catalog: &'a Catalog, records: &'a Records, documents: &[Document<'a>]) -> Self {
+        let mut events: HashMap<_, Vec<Entry<'a>>> = HashMap::new();
+        let mut speakers: HashMap<_, Vec<Entry<'a>>> = HashMap::new();
+        for feed in &catalog.feeds {
+            let synced: HashMap<&EpisodeId, &Entry<'a>> = full_entries(documents, feed)
+                .iter()
+                .map(|entry| (&entry.episode.id, entry))
+                .collect();
+            // In catalog order; sorted by time below (stable).
+            for episode in &feed.episodes {
+                if let (Some(event), Some(entry)) = (&episode.event, synced.get(&episode.id)) {
+                    events.entry((&feed.id, event)).or_default().push(**entry);
+                }
+            }
+            let Some(feed_records) = records.get(&feed.id) else {
+                continue;
+            };
+            for episode in &feed.episodes {
+                let Some(record) = feed_records.get(&episode.id) else {
+                    continue;
+                };
+                let entry = Entry {
+                    feed,
+                    episode,
+                    record,
+                };
+                let mut credited: Vec<&SpeakerId> =
+                    episode.credits.iter().map(|c| &c.speaker).collect();
+                credited.sort_unstable();
+                credited.dedup();
+                for speaker in credited {
+                    speakers.entry(speaker).or_default().push(entry);
+                }
+            }
+        }
+        // An event's speeches in the order they were given; a speaker's newest first.
+        for entries in events.values_mut() {
+            entries.sort_by_key(|entry| entry.episode.published);
+        }
+        for entries in speakers.values_mut() {
+            entries.sort_by_key(|entry| std::cmp::Reverse(entry.episode.published));
+        }
+        Self { events, speakers }
+    }
+
+    /// The synced speeches of `event`, in program order (by time, then as the catalog lists
+    /// them).
+    pub fn event<'s>(&'s self, feed: &'s Feed, event: &'s Event) -> &'s [Entry<'a>] {
+        self.events
+            .get(&(&feed.id, &event.id))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The synced speeches crediting `speaker`, newest first (as its feed lists them).
+    pub fn speaker<'s>(&'s self, speaker: &'s Speaker) -> &'s [Entry<'a>] {
+        self.speakers.get(&speaker.id).map_or(&[], Vec::as_slice)
+    }
+}
+
 /// The articles of every speech that `pages` list, each rendered once.
 pub fn articles<'a>(context: &Context<'_, 'a>, pages: &[Page<'a>]) -> Result<Articles<'a>, Error> {
     let mut entries: Vec<Entry<'a>> = Vec::new();
     let mut seen = HashSet::new();
     for page in pages {
-        let shown: Vec<Entry<'a>> = match page {
-            Page::Feed(feed) => full_entries(context.documents, feed).to_vec(),
-            Page::Speaker(speaker) => speaker_entries(context.catalog, context.records, speaker),
-            Page::Event(feed, event) => super::event::entries(context.documents, feed, event),
-            _ => Vec::new(),
+        let shown: &[Entry<'a>] = match page {
+            Page::Feed(feed) => full_entries(context.documents, feed),
+            Page::Speaker(speaker) => context.lists.speaker(speaker),
+            Page::Event(feed, event) => context.lists.event(feed, event),
+            _ => &[],
         };
-        entries.extend(shown.into_iter().filter(|entry| seen.insert(key(entry))));
+        entries.extend(shown.iter().filter(|entry| seen.insert(key(entry))));
     }
     // Held while the pages render: without the slack of their growth.
     let rendered = crate::parallel::map(&entries, |entry| {
@@ -219,8 +288,8 @@ pub fn speaker_page<'r, 'a: 'r>(
         "<p><a href=\"../index.html\">All feeds</a></p>\n{portrait}<h1 dir=\"auto\">Speeches by {name}</h1>\n{title}<div dir=\"auto\">{bio}</div>\n{link}{subscribe}"
     );
     let mut main: Pieces<'r> = vec![Cow::Borrowed("<h2>Speeches</h2>\n")];
-    for entry in speaker_entries(catalog, context.records, speaker) {
-        episode::push(&mut main, &articles[&key(&entry)], "../");
+    for entry in context.lists.speaker(speaker) {
+        episode::push(&mut main, &articles[&key(entry)], "../");
     }
     let lang = home_feed(catalog, speaker).map_or("en", |feed| feed.channel.language.as_str());
     let title = format!("Speeches by {}", speaker.name);

@@ -34,8 +34,7 @@ use crate::state::Records;
 use crate::{Error, media};
 use html::Pieces;
 
-pub use event::entries as event_entries;
-pub use lists::full_entries;
+pub use lists::{Lists, full_entries};
 
 /// One output of the site.
 #[derive(Clone, Copy)]
@@ -90,6 +89,8 @@ pub struct Context<'c, 'a> {
     pub catalog: &'a Catalog,
     pub records: &'a Records,
     pub documents: &'c [Document<'a>],
+    /// What each speaker's and event's page lists.
+    pub lists: &'c Lists<'a>,
     pub assets: &'c Assets<'c>,
     pub root: &'c Root,
 }
