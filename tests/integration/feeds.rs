@@ -258,3 +258,39 @@ fn an_episode_is_the_same_item_bytes_in_every_document_it_is_in() {
         assert_eq!(xml.matches("<channel>").count(), 1);
     }
 }
+
+/// The titles of the speeches a page lists, in its order.
+fn listed(root: &std::path::Path, page: &str) -> Vec<String> {
+    let html = std::fs::read_to_string(root.join(page)).unwrap();
+    html.match_indices(">Speech ")
+        .map(|(at, _)| {
+            let rest = &html[at + 1..];
+            rest[..rest.find('<').unwrap()].to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn an_event_lists_its_speeches_in_program_order_and_a_speaker_page_newest_first() {
+    // Catalog order c, a, b, d; a is first in time, c and b are given at the same time; d
+    // belongs to no event.
+    let dir = archive_with(
+        &(dated("c", 10)
+            + &dated("a", 9)
+            + &dated("b", 10)
+            + &format!(
+                "{}published = 2020-11-11T18:00:00Z\n",
+                episode("d", "recordings/a.mp3").replace("event = \"conference\"\n", "")
+            )),
+    );
+    with_recording(dir.path());
+    sync(dir.path()).assert().success();
+    assert_eq!(
+        listed(dir.path(), "feeds/talks/events/conference.html"),
+        ["Speech a", "Speech c", "Speech b"]
+    );
+    assert_eq!(
+        listed(dir.path(), "feeds/speakers/maryam-rajavi.html"),
+        ["Speech d", "Speech c", "Speech b", "Speech a"]
+    );
+}
