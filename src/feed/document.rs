@@ -2,6 +2,8 @@
 //! (two with `limit`: the newest items, and the full archive), and one per speaker with every
 //! speech of that speaker across all feeds, under the same GUIDs.
 
+use std::collections::HashMap;
+
 use url::Url;
 
 use crate::assets::Place;
@@ -166,22 +168,25 @@ pub fn speaker_documents<'a>(
             "the feeds have different `public_url`s, so the speaker feeds have none: set `public_url` in `[speaker_feeds]` of `feeds/speakers.toml`",
         )?,
     };
+    let mut by_speaker = by_speaker(catalog, records);
     Ok(catalog
         .speakers
         .values()
         .filter(|speaker| speaker.feed)
-        .filter_map(|speaker| speaker_document(catalog, records, speaker, &base))
+        .filter_map(|speaker| {
+            let entries = by_speaker.remove(&speaker.id).unwrap_or_default();
+            speaker_document(catalog, speaker, entries, &base)
+        })
         .collect())
 }
 
 fn speaker_document<'a>(
     catalog: &'a Catalog,
-    records: &'a Records,
     speaker: &'a Speaker,
+    entries: Vec<Entry<'a>>,
     base: &Url,
 ) -> Option<Document<'a>> {
     let home = home_feed(catalog, speaker)?;
-    let entries = speaker_entries(catalog, records, speaker);
     let path = output_path(&format!("feeds/speakers/{}.xml", speaker.id));
     let url = media::public_url(base, &path);
     let meta = &home.channel;
@@ -239,30 +244,39 @@ pub fn home_feed<'a>(catalog: &'a Catalog, speaker: &Speaker) -> Option<&'a Feed
     })
 }
 
-/// Every synced episode that credits `speaker`, across all feeds, newest first.
-pub fn speaker_entries<'a>(
+/// The synced speeches of every credited speaker, newest first (on a tie, as the catalog
+/// lists them), found in one pass over the catalog: what each speaker's feed and page list.
+pub fn by_speaker<'a>(
     catalog: &'a Catalog,
     records: &'a Records,
-    speaker: &Speaker,
-) -> Vec<Entry<'a>> {
-    let mut entries = Vec::new();
+) -> HashMap<&'a SpeakerId, Vec<Entry<'a>>> {
+    let mut speakers: HashMap<&SpeakerId, Vec<Entry<'a>>> = HashMap::new();
     for feed in &catalog.feeds {
         let Some(feed_records) = records.get(&feed.id) else {
             continue;
         };
         for episode in &feed.episodes {
-            let credited = episode.credits.iter().any(|c| c.speaker == speaker.id);
-            if let Some(record) = feed_records.get(&episode.id).filter(|_| credited) {
-                entries.push(Entry {
-                    feed,
-                    episode,
-                    record,
-                });
+            let Some(record) = feed_records.get(&episode.id) else {
+                continue;
+            };
+            let entry = Entry {
+                feed,
+                episode,
+                record,
+            };
+            let mut credited: Vec<&SpeakerId> =
+                episode.credits.iter().map(|c| &c.speaker).collect();
+            credited.sort_unstable();
+            credited.dedup();
+            for speaker in credited {
+                speakers.entry(speaker).or_default().push(entry);
             }
         }
     }
-    entries.sort_by_key(|entry| std::cmp::Reverse(entry.episode.published));
-    entries
+    for entries in speakers.values_mut() {
+        entries.sort_by_key(|entry| std::cmp::Reverse(entry.episode.published));
+    }
+    speakers
 }
 
 /// The public URL every feed shares, if they share one.

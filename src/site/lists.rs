@@ -10,7 +10,7 @@ use super::html::{self, Frame, Pieces};
 use super::{Context, Page, episode, speaker_place};
 use crate::Error;
 use crate::catalog::{Catalog, EpisodeId, Event, EventId, Feed, FeedId, Speaker, SpeakerId};
-use crate::feed::document::{Entry, home_feed};
+use crate::feed::document::{Entry, by_speaker, home_feed};
 use crate::feed::text::{escape_html, paragraphs};
 use crate::feed::{Document, DocumentKind};
 use crate::state::Records;
@@ -33,7 +33,6 @@ pub struct Lists<'a> {
 impl<'a> Lists<'a> {
     pub fn new(catalog: &'a Catalog, records: &'a Records, documents: &[Document<'a>]) -> Self {
         let mut events: HashMap<_, Vec<Entry<'a>>> = HashMap::new();
-        let mut speakers: HashMap<_, Vec<Entry<'a>>> = HashMap::new();
         for feed in &catalog.feeds {
             let synced: HashMap<&EpisodeId, &Entry<'a>> = full_entries(documents, feed)
                 .iter()
@@ -45,35 +44,15 @@ impl<'a> Lists<'a> {
                     events.entry((&feed.id, event)).or_default().push(**entry);
                 }
             }
-            let Some(feed_records) = records.get(&feed.id) else {
-                continue;
-            };
-            for episode in &feed.episodes {
-                let Some(record) = feed_records.get(&episode.id) else {
-                    continue;
-                };
-                let entry = Entry {
-                    feed,
-                    episode,
-                    record,
-                };
-                let mut credited: Vec<&SpeakerId> =
-                    episode.credits.iter().map(|c| &c.speaker).collect();
-                credited.sort_unstable();
-                credited.dedup();
-                for speaker in credited {
-                    speakers.entry(speaker).or_default().push(entry);
-                }
-            }
         }
-        // An event's speeches in the order they were given; a speaker's newest first.
+        // An event's speeches in the order they were given.
         for entries in events.values_mut() {
             entries.sort_by_key(|entry| entry.episode.published);
         }
-        for entries in speakers.values_mut() {
-            entries.sort_by_key(|entry| std::cmp::Reverse(entry.episode.published));
+        Self {
+            events,
+            speakers: by_speaker(catalog, records),
         }
-        Self { events, speakers }
     }
 
     /// The synced speeches of `event`, in program order (by time, then as the catalog lists
