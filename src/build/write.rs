@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 
 use crate::assets::{Assets, MAX_ASSET};
 use crate::confined::{ArchivePath, Root};
+use crate::feed::text::Pieces;
 use crate::outputs::{Kind, Output, Outputs};
 use crate::{Error, atomic};
 
@@ -51,7 +52,7 @@ pub struct Rendered<'t> {
     pub path: ArchivePath,
     pub kind: Kind,
     pub print: String,
-    pub text: Vec<Cow<'t, str>>,
+    pub text: Pieces<'t>,
 }
 
 impl Rendered<'_> {

@@ -87,7 +87,7 @@ impl<'a> Items<'a> {
         catalog: &Catalog,
         document: &Document<'a>,
         assets: &Assets<'_>,
-    ) -> Result<Vec<Cow<'_, str>>, Error> {
+    ) -> Result<text::Pieces<'_>, Error> {
         let head = channel::head(catalog, document, assets)?;
         let fragments = document.entries.iter().map(|entry| {
             let fragment = &self.fragments[self.index[&(&entry.feed.id, &entry.episode.id)]];

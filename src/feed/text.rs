@@ -1,6 +1,10 @@
 //! Text as it goes into the feed: stripped of what XML 1.0 forbids or discourages, cut to
 //! length, escaped for HTML.
 
+/// A text in pieces, written one after the other and never joined in memory: a feed of
+/// 10,000 items, or the page that lists them, borrows its items rather than copying them.
+pub type Pieces<'a> = Vec<std::borrow::Cow<'a, str>>;
+
 /// Removes the characters a feed must not carry: what XML 1.0 forbids (controls other than
 /// tab, LF and CR, U+FFFE and U+FFFF; a `char` is never a surrogate), and DEL and the C1
 /// controls (U+007F–U+009F), which XML 1.0 discourages and HTML calls invalid.

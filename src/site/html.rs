@@ -6,6 +6,7 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
+pub use crate::feed::text::Pieces;
 use crate::feed::text::escape_html;
 
 /// What a page puts into the frame.
@@ -35,9 +36,6 @@ pub fn pieces<'m>(frame: &Frame<'_>, header: &str, main: Pieces<'m>) -> Pieces<'
     page.push(Cow::Borrowed("\n</main>\n</body>\n</html>\n"));
     page
 }
-
-/// A page's text in pieces, written one after the other.
-pub type Pieces<'a> = Vec<Cow<'a, str>>;
 
 /// The frame up to where `main` begins.
 fn opening(frame: &Frame<'_>, header: &str) -> String {
