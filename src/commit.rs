@@ -3,8 +3,8 @@
 //! Writing each recording and record with its own fsyncs (file, rename, directory) costs a
 //! journal commit each. A sync instead renames its files into place as they are done and
 //! makes them durable once, before the feeds that name them are written: every pending
-//! file's data is synced, several at once (the filesystem's journal commits concurrent
-//! syncs together), then each touched directory once. Until then a power loss can lose a
+//! file's data is synced together ([`atomic::sync_files`]), then each touched directory
+//! once. Until then a power loss can lose a
 //! renamed file or leave a record torn; the feeds on disk still name only what the previous
 //! commit made durable, and the next sync notices a record whose file is missing or short
 //! (or that does not parse) and pulls the episode again.
@@ -16,8 +16,10 @@ use std::sync::Mutex;
 use crate::{Error, atomic};
 
 /// Files and folders waiting to be made durable.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Commit {
+    /// The archive's root: the files are all on its filesystem.
+    root: PathBuf,
     pending: Mutex<Pending>,
 }
 
@@ -29,12 +31,13 @@ struct Pending {
     dirs: BTreeSet<PathBuf>,
 }
 
-/// Files synced at once by [`Commit::finish`].
-const SYNC_THREADS: usize = 16;
-
 impl Commit {
-    pub fn new() -> Self {
-        Self::default()
+    /// A commit of files under `root`.
+    pub fn new(root: &Path) -> Self {
+        Self {
+            root: root.to_owned(),
+            pending: Mutex::default(),
+        }
     }
 
     fn pending(&self) -> std::sync::MutexGuard<'_, Pending> {
@@ -87,34 +90,14 @@ impl Commit {
         }
     }
 
-    /// Makes every pending file and rename durable: the files' data first, several at once,
-    /// then each folder once.
+    /// Makes every pending file and rename durable: the files' data first
+    /// ([`atomic::sync_files`]), then each folder once.
     pub fn finish(&self) -> Result<(), Error> {
         let Pending { files, dirs } = std::mem::take(&mut *self.pending());
-        let chunk = files.len().div_ceil(SYNC_THREADS).max(1);
-        std::thread::scope(|scope| {
-            let workers: Vec<_> = files
-                .chunks(chunk)
-                .map(|files| scope.spawn(move || files.iter().try_for_each(|path| sync(path))))
-                .collect();
-            workers.into_iter().try_for_each(|worker| {
-                worker
-                    .join()
-                    .unwrap_or_else(|p| std::panic::resume_unwind(p))
-            })
-        })?;
+        atomic::sync_files(&self.root, &files)?;
         for dir in dirs {
             atomic::sync_dir(&dir).map_err(|source| Error::Write { path: dir, source })?;
         }
         Ok(())
     }
-}
-
-fn sync(path: &Path) -> Result<(), Error> {
-    std::fs::File::open(path)
-        .and_then(|file| file.sync_data())
-        .map_err(|source| Error::Write {
-            path: path.to_owned(),
-            source,
-        })
 }

@@ -7,9 +7,7 @@ pub fn map<T: Sync, R: Send, E: Send>(
     items: &[T],
     work: impl Fn(&T) -> Result<R, E> + Sync,
 ) -> Result<Vec<R>, E> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .min(items.len().max(1));
+    let threads = cores().min(items.len().max(1));
     let next = std::sync::atomic::AtomicUsize::new(0);
     let mut results: Vec<(usize, Result<R, E>)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
@@ -36,6 +34,14 @@ pub fn map<T: Sync, R: Send, E: Send>(
     });
     results.sort_by_key(|(index, _)| *index);
     results.into_iter().map(|(_, result)| result).collect()
+}
+
+/// The cores this process may use, asked once: on Linux each answer reads the cgroup's CPU
+/// quota from `/proc` and `/sys`.
+pub fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES
+        .get_or_init(|| std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get))
 }
 
 #[cfg(test)]

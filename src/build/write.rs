@@ -72,19 +72,12 @@ impl Rendered<'_> {
 /// Above this many files, a [`Writer`] makes them durable together.
 const BATCH: usize = 32;
 
-/// Up to this many temp files are fsynced one by one (in parallel) rather than with `syncfs`,
-/// which also flushes what other programs wrote to the filesystem: a sync of a few hundred
-/// episodes (a page and a passages file each) must not wait for the writeback of someone
-/// else's gigabytes. A first build of a large archive (30,000 files for 10,000 episodes)
-/// is faster with one `syncfs`.
-const SYNC_EACH: usize = 2048;
-
 /// Puts a build's rendered outputs on disk as they come, batch by batch, each file only when
 /// its bytes changed, and lists every one.
 ///
 /// A few files are written one by one, each atomically. Many (the pages of every speech) go
 /// to temp files beside their targets as they come; [`Writer::finish`] makes them durable
-/// together (an fsync each, in parallel, or one `syncfs` above [`SYNC_EACH`]), renames them
+/// together ([`atomic::sync_files`]), renames them
 /// into place and fsyncs each folder once: the same guarantee (old or new bytes, never torn)
 /// for a fraction of the time, and the text of a batch is dropped once it is in its temp
 /// file. A build that stops before `finish` leaves only temp files, which the next run
@@ -153,18 +146,8 @@ impl<'w> Writer<'w> {
     /// those written.
     pub fn finish(self) -> Result<(BTreeMap<ArchivePath, Output>, HashSet<ArchivePath>), Error> {
         if !self.temps.is_empty() {
-            // Often only a few of the outputs planned have new bytes (a change to one
-            // episode): an fsync each then, rather than flushing the whole filesystem.
-            if self.temps.len() > SYNC_EACH {
-                sync_filesystem(self.root.path())?;
-            } else {
-                crate::parallel::map(&self.temps, |(temp, target)| {
-                    sync_file(temp).map_err(|source| Error::Write {
-                        path: target.clone(),
-                        source,
-                    })
-                })?;
-            }
+            let temps: Vec<&Path> = self.temps.iter().map(|(temp, _)| &**temp).collect();
+            atomic::sync_files(self.root.path(), &temps)?;
             let mut dirs = BTreeSet::new();
             for (temp, target) in self.temps {
                 temp.persist(&target).map_err(|err| Error::Write {
@@ -182,11 +165,6 @@ impl<'w> Writer<'w> {
         }
         Ok((self.files, self.written))
     }
-}
-
-/// Flushes the file at `path` to disk.
-fn sync_file(path: &Path) -> std::io::Result<()> {
-    std::fs::File::open(path)?.sync_all()
 }
 
 /// Writes `text` to a temp file beside `target`, not yet durable, and asks the kernel to
@@ -212,26 +190,6 @@ fn write_temp(target: &Path, text: &[Cow<'_, str>]) -> Result<tempfile::TempPath
 
 /// The buffer a text in pieces is written through.
 const WRITE_BUFFER: usize = 256 * 1024;
-
-/// Flushes every written file of the filesystem that holds `root` to disk.
-fn sync_filesystem(root: &std::path::Path) -> Result<(), Error> {
-    let error = |source| Error::Write {
-        path: root.to_owned(),
-        source,
-    };
-    let dir = std::fs::File::open(root).map_err(error)?;
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::fd::AsRawFd as _;
-        // SAFETY: `dir` is an open file descriptor for the duration of the call.
-        if unsafe { libc::syncfs(dir.as_raw_fd()) } != 0 {
-            return Err(error(std::io::Error::last_os_error()));
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    drop(dir);
-    Ok(())
-}
 
 /// Copies every asset named during the build that is not in place yet, and lists every one
 /// in `files`. Returns how many were copied.

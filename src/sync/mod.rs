@@ -169,7 +169,7 @@ pub fn sync(
     mut report: impl FnMut(&EpisodeReport),
 ) -> Result<Summary, Error> {
     let mut summary = Summary::default();
-    let commit = Arc::new(Commit::new());
+    let commit = Arc::new(Commit::new(archive.root().path()));
     let stop = CancellationToken::new();
     let published = {
         let feeds = archive.select(options.feed.as_ref())?;

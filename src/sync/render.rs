@@ -29,7 +29,7 @@ const PROGRESS_EVERY: Duration = Duration::from_millis(250);
 
 /// Renditions made at once: one per core.
 pub fn slots() -> Arc<Semaphore> {
-    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let cores = crate::parallel::cores();
     Arc::new(Semaphore::new(cores))
 }
 
