@@ -5,10 +5,12 @@
 //   (title, speakers, event, date), in the DOM;
 // - visible: the results on screen (1280 × 800) have their passages too;
 // - passages: every result shown has its passage (the list is no longer aria-busy).
-// Each query is timed three ways: cold (a fresh page: index.js, the chunks of the query's
+// Each query is timed four ways: cold (a fresh page: index.js, the chunks of the query's
 // terms and the passages files all load first), focused (a fresh page whose search box got
-// the focus, which loads index.js, before the query) and warm (the median of 5 repeats on
-// the page that has everything loaded). `rank_ms` is the ranking alone (`archiveSearch`),
+// the focus, which loads index.js, before the query is pasted in and submitted at once),
+// typed (a fresh page where the query is typed into the box, a key every 120 ms, and
+// submitted right after the last key: the page loads the chunks of the words so far while
+// one types) and warm (the median of 5 repeats on the page that has everything loaded). `rank_ms` is the ranking alone (`archiveSearch`),
 // warm. Prints JSON, milliseconds.
 // Usage: node query.js ARCHIVE QUERY...
 const path = require("path");
@@ -66,6 +68,10 @@ const round = (x) => Math.round(x * 10) / 10;
     await cold.context.close();
     const focused = await fresh(true);
     const second = await focused.page.evaluate(submit, query);
+    const typed = await fresh(true);
+    await typed.page.keyboard.type(query, { delay: 120 });
+    const third = await typed.page.evaluate(submit, query);
+    await typed.context.close();
     const again = [];
     for (let i = 0; i < 5; i++) again.push(await focused.page.evaluate(submit, query));
     const median = (key) => again.map((r) => r[key]).sort((a, b) => a - b)[2];
@@ -79,6 +85,7 @@ const round = (x) => Math.round(x * 10) / 10;
       query, shown: first.shown, on_screen: first.on_screen, with_passage: first.with_passage,
       cold: [round(first.results), round(first.visible), round(first.passages)],
       focused: [round(second.results), round(second.visible), round(second.passages)],
+      typed: [round(third.results), round(third.visible), round(third.passages)],
       warm: [round(median("results")), round(median("visible")), round(median("passages"))],
       rank_ms: round(rank),
     });

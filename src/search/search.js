@@ -107,10 +107,9 @@
   };
   const lower = (a, t) => { let lo = 0, hi = a.length; while (lo < hi) { const m = (lo + hi) >> 1; if (a[m] < t) lo = m + 1; else hi = m; } return lo; };
   const lists = async (index, x) => {
+    // The chunk whose first term is the last one at or before the term (none has a NUL).
     const c = index.c, N = index.d.length, out = [];
-    let lo = 0, hi = c.length;
-    while (lo < hi) { const m = (lo + hi) >> 1; if (c[m] <= x.t) lo = m + 1; else hi = m; }
-    let k = Math.max(lo - 1, 0), more = 0;
+    let k = Math.max(lower(c, x.t + "\0") - 1, 0), more = 0;
     for (;;) {
       const chunk = open(await load("t" + k, "terms-" + k)), terms = chunk.terms;
       for (let i = lower(terms, x.t); i < terms.length; i++) {
@@ -224,9 +223,12 @@
     await Promise.all(fills.slice(FIRST).map((f) => f()));
     if (mine === run) list.removeAttribute("aria-busy");
   };
+  // The index loads when the box gets the focus; while one types, the chunks of the words
+  // so far load and their lists decode, so the search finds them ready.
+  const ahead = () => load("index", "index").then((index) => Promise.all(query(input.value).map((x) => lists(index, x)))).catch(() => {});
   let timer;
-  input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(show, 150); });
-  input.addEventListener("focus", () => load("index", "index").catch(() => {}), { once: true });
+  input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(show, 150); ahead(); });
+  input.addEventListener("focus", ahead, { once: true });
   input.addEventListener("keydown", (e) => { if (e.key === "Escape") { input.value = ""; show(); } });
   form.addEventListener("submit", (e) => { e.preventDefault(); clearTimeout(timer); show(); });
   form.hidden = false;

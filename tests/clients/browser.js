@@ -5,7 +5,9 @@
 // OPTIONS: {"nojs": true} JavaScript off; {"search": "words"} type a query and wait for the
 // results; {"seek": N} click the Nth transcript timestamp and wait for the player to get
 // there; {"follow": true} with "search", open the first result and wait for its player to
-// seek; {"axe": true} run axe-core and report its violations.
+// seek; {"axe": true} run axe-core and report its violations; {"type": "words"} type a query
+// a key at a time, wait for the search the typing pause starts, and report its results and
+// each term chunk the page asked for, with what the search status said at that moment.
 const { chromium } = require("playwright-core");
 
 (async () => {
@@ -27,6 +29,25 @@ const { chromium } = require("playwright-core");
   const response = await page.goto(url, { waitUntil: "load" });
   const report = options.nojs ? await page.evaluate(describe) : await page.evaluate(loadPlayers).then(() => page.evaluate(describe));
   report.status = response ? response.status() : null;
+  if (options.type !== undefined) {
+    await page.evaluate(() => {
+      const status = document.querySelector(".search [role=status]");
+      window.chunkRequests = [];
+      new MutationObserver((changes) => {
+        for (const change of changes) for (const node of change.addedNodes) {
+          if (node.src && /search\/terms-/.test(node.src)) window.chunkRequests.push({ src: node.getAttribute("src"), status: status.textContent });
+        }
+      }).observe(document.head, { childList: true });
+    });
+    await page.focus("#search-q");
+    await page.keyboard.type(options.type, { delay: 40 });
+    await page.waitForFunction(() => /found|No speech|could not/.test(document.querySelector(".search [role=status]").textContent));
+    report.typed = await page.evaluate(() => ({
+      status: document.querySelector(".search [role=status]").textContent,
+      first: document.querySelector(".results li .hit a") ? document.querySelector(".results li .hit a").getAttribute("href") : null,
+      chunks: window.chunkRequests,
+    }));
+  }
   if (options.search !== undefined) {
     await page.fill("#search-q", options.search);
     await page.press("#search-q", "Enter");

@@ -100,3 +100,34 @@ fn search_works_from_file_urls_and_links_a_transcript_hit_to_its_time() {
         ["feeds/farsi/aban-speech.html#t=4.5"]
     );
 }
+
+/// While one types, the page loads the index chunks of the words so far: the search the
+/// typing pause starts finds them loaded. Every chunk is asked for before the search
+/// begins (its status still empty), and the results are those of the whole query.
+#[test]
+fn the_chunks_of_the_words_load_while_one_types() {
+    let dir = persian_archive();
+    let server = Serving::start(dir.path(), &[]);
+    let url = format!("http://{}/feeds/index.html", server.host);
+    let page = browse_with(
+        &url,
+        &screenshot("search-typed.png"),
+        &json!({"type": "will Ashraf"}),
+    );
+    let typed = &page["typed"];
+    assert!(
+        typed["status"].as_str().unwrap().contains("found"),
+        "{typed:#?}"
+    );
+    assert_eq!(
+        typed["first"],
+        "iran-protests-anniversary/2020-11-10-hasti-hesami.html",
+        "{typed:#?}"
+    );
+    let chunks = typed["chunks"].as_array().unwrap();
+    assert!(!chunks.is_empty(), "{typed:#?}");
+    assert!(
+        chunks.iter().all(|chunk| chunk["status"] == ""),
+        "a chunk was asked for only by the search: {typed:#?}"
+    );
+}
