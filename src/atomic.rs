@@ -254,7 +254,9 @@ mod tests {
     #[test]
     fn sync_files_syncs_many_and_few_and_names_a_missing_file() {
         let dir = tempfile::tempdir().unwrap();
-        let paths: Vec<_> = (0..40).map(|n| dir.path().join(format!("{n}.txt"))).collect();
+        let paths: Vec<_> = (0..40)
+            .map(|n| dir.path().join(format!("{n}.txt")))
+            .collect();
         for path in &paths {
             std::fs::write(path, "x").unwrap();
         }

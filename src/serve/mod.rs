@@ -7,6 +7,7 @@ mod path;
 mod range;
 mod resource;
 mod site;
+mod stall;
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -31,6 +32,10 @@ use site::{Served, Site};
 /// Time a client has to send a request's headers, and longest wait for the next request on a
 /// kept-alive connection.
 const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Longest a response waits for the client to take more of it before the connection is
+/// closed (nginx's `send_timeout` is 60 s too).
+const SEND_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Connections served at once; more wait for a free slot.
 const MAX_CONNECTIONS: usize = 256;
@@ -112,7 +117,10 @@ async fn accept(listener: TcpListener, server: Arc<Server>) {
         let connection = http1::Builder::new()
             .timer(TokioTimer::new())
             .header_read_timeout(HEADER_TIMEOUT)
-            .serve_connection(TokioIo::new(stream), service);
+            .serve_connection(
+                TokioIo::new(stall::SendTimeout::new(stream, SEND_TIMEOUT)),
+                service,
+            );
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             let _ = connection.await;

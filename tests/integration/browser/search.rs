@@ -120,8 +120,7 @@ fn the_chunks_of_the_words_load_while_one_types() {
         "{typed:#?}"
     );
     assert_eq!(
-        typed["first"],
-        "iran-protests-anniversary/2020-11-10-hasti-hesami.html",
+        typed["first"], "iran-protests-anniversary/2020-11-10-hasti-hesami.html",
         "{typed:#?}"
     );
     let chunks = typed["chunks"].as_array().unwrap();
