@@ -239,8 +239,13 @@ impl Root {
             path: relative.clone(),
             source,
         };
-        // The resolved path has no symlink left; one swapped in since is not followed.
+        // The resolved path has no symlink left; one swapped in since for its last part is
+        // not followed, and one swapped in for a folder on the way is caught by where the
+        // kernel says the opened file is.
         let file = open_no_follow(&real).map_err(io)?;
+        if !opened_inside(&file, &self.real) {
+            return Err(OpenError::Outside(relative.clone()));
+        }
         let metadata = file.metadata().map_err(io)?;
         if !metadata.is_file() {
             return Err(OpenError::NotAFile(relative.clone()));
@@ -346,6 +351,20 @@ pub fn open_regular(path: &Path) -> std::io::Result<(File, Metadata)> {
         ));
     }
     Ok((file, metadata))
+}
+
+/// Whether the kernel's path of the open `file` (`/proc/self/fd`) is inside `real`. Where
+/// there is no such path to ask for (no `/proc`), the resolved path's check stands alone.
+#[cfg(target_os = "linux")]
+fn opened_inside(file: &File, real: &Path) -> bool {
+    use std::os::fd::AsRawFd as _;
+    std::fs::read_link(format!("/proc/self/fd/{}", file.as_raw_fd()))
+        .map_or(true, |actual| actual.starts_with(real))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn opened_inside(_file: &File, _real: &Path) -> bool {
+    true
 }
 
 #[cfg(unix)]

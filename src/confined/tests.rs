@@ -157,3 +157,25 @@ proptest! {
         }
     }
 }
+
+/// The race `Root::open` guards against: a folder on the resolved path swapped for a symlink
+/// out of the archive after the check. Opened through it, the file is known to be outside.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_opened_through_a_folder_swapped_for_a_symlink_is_known_to_be_outside() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "secret").unwrap();
+    let archive = tempfile::tempdir().unwrap();
+    let root = Root::new(archive.path()).unwrap();
+    std::fs::create_dir(archive.path().join("feeds")).unwrap();
+    std::fs::write(archive.path().join("feeds/page.html"), "page").unwrap();
+    let inside = open_no_follow(&root.real.join("feeds/page.html")).unwrap();
+    assert!(opened_inside(&inside, &root.real));
+    // `feeds` becomes a symlink to the outside folder between resolving and opening.
+    std::fs::remove_dir_all(archive.path().join("feeds")).unwrap();
+    symlink(outside.path(), archive.path().join("feeds")).unwrap();
+    let swapped = open_no_follow(&root.real.join("feeds/secret.txt")).unwrap();
+    assert!(!opened_inside(&swapped, &root.real));
+    let relative = ArchivePath::parse("feeds/secret.txt").unwrap();
+    assert!(matches!(root.open(&relative), Err(OpenError::Outside(_))));
+}
