@@ -114,102 +114,6 @@ pub fn start_writeback(file: &impl std::os::fd::AsRawFd, offset: u64, len: u64) 
 #[cfg(not(target_os = "linux"))]
 pub fn start_writeback<T>(_file: &T, _offset: u64, _len: u64) {}
 
-/// Above this many files, [`sync_files`] flushes the whole filesystem at once when little
-/// else is waiting to be written.
-#[cfg(target_os = "linux")]
-const FLUSH_TOGETHER: usize = 16;
-/// Above this many files, [`sync_files`] always flushes the whole filesystem at once: the
-/// files themselves are most of what is waiting (a first build of a large archive).
-#[cfg(target_os = "linux")]
-const FLUSH_ALWAYS: usize = 2048;
-/// "Little else waiting": the machine's dirty and under-writeback page cache, at most this.
-#[cfg(target_os = "linux")]
-const LITTLE_DIRTY: u64 = 32 * 1024 * 1024;
-/// Files fsynced at once when they are synced one by one.
-const SYNC_THREADS: usize = 16;
-
-/// Makes the data of every one of `files`, on the filesystem that holds `root`, durable.
-///
-/// One `syncfs` costs a few milliseconds where an fsync each costs a disk flush each (a
-/// sync of 200 episodes writes 600 files). But `syncfs` also writes back what other
-/// programs left dirty on the filesystem: a sync must not wait for the writeback of
-/// someone else's gigabytes. So it is used when the machine has little waiting to be
-/// written (`/proc/meminfo`), or when the files are so many that they are most of it.
-/// Otherwise each file is fsynced, several at once (a journal commits concurrent syncs
-/// together).
-pub fn sync_files<P: AsRef<Path> + Sync>(root: &Path, files: &[P]) -> Result<(), Error> {
-    if files.is_empty() {
-        return Ok(());
-    }
-    #[cfg(target_os = "linux")]
-    if files.len() > FLUSH_ALWAYS || (files.len() > FLUSH_TOGETHER && little_dirty()) {
-        return sync_filesystem(root);
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = root;
-    let chunk = files.len().div_ceil(SYNC_THREADS).max(1);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = files
-            .chunks(chunk)
-            .map(|files| scope.spawn(move || files.iter().try_for_each(sync_file)))
-            .collect();
-        workers.into_iter().try_for_each(|worker| {
-            worker
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        })
-    })
-}
-
-/// Fsyncs the data of the file at `path`.
-fn sync_file(path: impl AsRef<Path>) -> Result<(), Error> {
-    let path = path.as_ref();
-    File::open(path)
-        .and_then(|file| file.sync_data())
-        .map_err(|source| Error::Write {
-            path: path.to_owned(),
-            source,
-        })
-}
-
-/// Whether the machine's page cache holds little that is not on disk yet.
-#[cfg(target_os = "linux")]
-fn little_dirty() -> bool {
-    std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|meminfo| waiting_bytes(&meminfo))
-        .is_some_and(|bytes| bytes <= LITTLE_DIRTY)
-}
-
-/// The bytes `/proc/meminfo` says are dirty or being written back.
-#[cfg(any(target_os = "linux", test))]
-fn waiting_bytes(meminfo: &str) -> Option<u64> {
-    ["Dirty:", "Writeback:"]
-        .iter()
-        .map(|field| {
-            let line = meminfo.lines().find(|line| line.starts_with(field))?;
-            let kib = line[field.len()..].trim().strip_suffix("kB")?.trim();
-            kib.parse::<u64>().ok()?.checked_mul(1024)
-        })
-        .sum()
-}
-
-/// Flushes every written file of the filesystem that holds `root` to disk.
-#[cfg(target_os = "linux")]
-fn sync_filesystem(root: &Path) -> Result<(), Error> {
-    use std::os::fd::AsRawFd as _;
-    let error = |source| Error::Write {
-        path: root.to_owned(),
-        source,
-    };
-    let dir = File::open(root).map_err(error)?;
-    // SAFETY: `dir` is an open file descriptor for the duration of the call.
-    if unsafe { libc::syncfs(dir.as_raw_fd()) } != 0 {
-        return Err(error(std::io::Error::last_os_error()));
-    }
-    Ok(())
-}
-
 /// Fsyncs a directory, so that a rename in it survives a power loss.
 pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
     File::open(dir)?.sync_all()
@@ -236,35 +140,6 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), b"new");
         let names: Vec<_> = std::fs::read_dir(dir.path().join("sub")).unwrap().collect();
         assert_eq!(names.len(), 1);
-    }
-
-    /// The page cache waiting to be written is read from `/proc/meminfo`'s two lines; a
-    /// text without them is "unknown" (then every file is fsynced on its own).
-    #[test]
-    fn the_bytes_waiting_to_be_written_are_dirty_plus_writeback() {
-        let meminfo = "MemTotal:        8000000 kB\nDirty:              1536 kB\n\
-                       Writeback:           512 kB\nWritebackTmp:          7 kB\n";
-        assert_eq!(waiting_bytes(meminfo), Some(2048 * 1024));
-        assert_eq!(waiting_bytes("MemTotal: 8000000 kB\nDirty: 12 kB\n"), None);
-        assert_eq!(waiting_bytes("Dirty: many kB\nWriteback: 0 kB\n"), None);
-    }
-
-    /// Many files (one `syncfs`, or an fsync each when much is dirty) and a few (an fsync
-    /// each) are synced alike; a file that is gone is an error naming it.
-    #[test]
-    fn sync_files_syncs_many_and_few_and_names_a_missing_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let paths: Vec<_> = (0..40)
-            .map(|n| dir.path().join(format!("{n}.txt")))
-            .collect();
-        for path in &paths {
-            std::fs::write(path, "x").unwrap();
-        }
-        sync_files(dir.path(), &paths).unwrap();
-        sync_files(dir.path(), &paths[..3]).unwrap();
-        let gone = dir.path().join("gone.txt");
-        let err = sync_files(dir.path(), &[&gone]).unwrap_err();
-        assert!(err.to_string().contains("gone.txt"), "{err}");
     }
 
     #[cfg(unix)]

@@ -3,7 +3,7 @@
 //! Writing each recording and record with its own fsyncs (file, rename, directory) costs a
 //! journal commit each. A sync instead renames its files into place as they are done and
 //! makes them durable once, before the feeds that name them are written: every pending
-//! file's data is synced together ([`atomic::sync_files`]), then each touched directory
+//! file's data is synced together ([`durable::sync_files`]), then each touched directory
 //! once. Until then a power loss can lose a
 //! renamed file or leave a record torn; the feeds on disk still name only what the previous
 //! commit made durable, and the next sync notices a record whose file is missing or short
@@ -13,6 +13,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use crate::durable::{self, ToSync};
 use crate::{Error, atomic};
 
 /// Files and folders waiting to be made durable.
@@ -27,6 +28,8 @@ pub struct Commit {
 struct Pending {
     /// Files whose data is not synced yet.
     files: Vec<PathBuf>,
+    /// Their bytes.
+    bytes: u64,
     /// Folders with renames not synced yet.
     dirs: BTreeSet<PathBuf>,
 }
@@ -62,6 +65,7 @@ impl Commit {
         temp.persist(path).map_err(|err| write_error(err.error))?;
         let mut pending = self.pending();
         pending.files.push(path.to_owned());
+        pending.bytes += bytes.len() as u64;
         pending.dirs.insert(dir.to_owned());
         Ok(())
     }
@@ -91,10 +95,11 @@ impl Commit {
     }
 
     /// Makes every pending file and rename durable: the files' data first
-    /// ([`atomic::sync_files`]), then each folder once.
+    /// ([`durable::sync_files`]), then each folder once.
     pub fn finish(&self) -> Result<(), Error> {
-        let Pending { files, dirs } = std::mem::take(&mut *self.pending());
-        atomic::sync_files(&self.root, &files)?;
+        let Pending { files, bytes, dirs } = std::mem::take(&mut *self.pending());
+        let files: Vec<_> = files.iter().map(|file| ToSync::itself(file)).collect();
+        durable::sync_files(&self.root, &files, bytes)?;
         for dir in dirs {
             atomic::sync_dir(&dir).map_err(|source| Error::Write { path: dir, source })?;
         }

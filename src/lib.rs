@@ -16,6 +16,7 @@ pub mod cli;
 mod cmd;
 pub mod commit;
 pub mod confined;
+pub mod durable;
 pub mod edit;
 pub mod error;
 pub mod feed;

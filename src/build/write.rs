@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 
 use crate::assets::{Assets, MAX_ASSET};
 use crate::confined::{ArchivePath, Root};
+use crate::durable::{self, ToSync};
 use crate::feed::text::Pieces;
 use crate::outputs::{Kind, Output, Outputs};
 use crate::{Error, atomic};
@@ -77,7 +78,7 @@ const BATCH: usize = 32;
 ///
 /// A few files are written one by one, each atomically. Many (the pages of every speech) go
 /// to temp files beside their targets as they come; [`Writer::finish`] makes them durable
-/// together ([`atomic::sync_files`]), renames them
+/// together ([`durable::sync_files`]), renames them
 /// into place and fsyncs each folder once: the same guarantee (old or new bytes, never torn)
 /// for a fraction of the time, and the text of a batch is dropped once it is in its temp
 /// file. A build that stops before `finish` leaves only temp files, which the next run
@@ -87,6 +88,8 @@ pub struct Writer<'w> {
     previous: &'w Outputs,
     together: bool,
     temps: Vec<(tempfile::TempPath, PathBuf)>,
+    /// The bytes written to `temps`.
+    temp_bytes: u64,
     /// Every output put, written or already current.
     pub files: BTreeMap<ArchivePath, Output>,
     /// The outputs whose bytes changed.
@@ -101,6 +104,7 @@ impl<'w> Writer<'w> {
             previous,
             together: expected > BATCH && cfg!(target_os = "linux"),
             temps: Vec::new(),
+            temp_bytes: 0,
             files: BTreeMap::new(),
             written: HashSet::new(),
         }
@@ -127,7 +131,10 @@ impl<'w> Writer<'w> {
             Ok::<_, Error>((sha256, !same, temp))
         })?;
         for (rendered, (sha256, wrote, temp)) in batch.into_iter().zip(results) {
-            self.temps.extend(temp);
+            if let Some(temp) = temp {
+                self.temp_bytes += rendered.len();
+                self.temps.push(temp);
+            }
             if wrote {
                 self.written.insert(rendered.path.clone());
             }
@@ -146,8 +153,15 @@ impl<'w> Writer<'w> {
     /// those written.
     pub fn finish(self) -> Result<(BTreeMap<ArchivePath, Output>, HashSet<ArchivePath>), Error> {
         if !self.temps.is_empty() {
-            let temps: Vec<&Path> = self.temps.iter().map(|(temp, _)| &**temp).collect();
-            atomic::sync_files(self.root.path(), &temps)?;
+            let temps: Vec<_> = self
+                .temps
+                .iter()
+                .map(|(temp, target)| ToSync {
+                    file: temp,
+                    names: target,
+                })
+                .collect();
+            durable::sync_files(self.root.path(), &temps, self.temp_bytes)?;
             let mut dirs = BTreeSet::new();
             for (temp, target) in self.temps {
                 temp.persist(&target).map_err(|err| Error::Write {
