@@ -11,12 +11,15 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::time::Sleep;
 
-/// A stream whose writes fail with `TimedOut` once one has waited `limit` for the client.
+/// A stream whose writes fail with `TimedOut` once one has waited `limit` for the client:
+/// nginx's `send_timeout`, which also counts from the last write the socket took.
 pub struct SendTimeout<S> {
     inner: S,
     limit: Duration,
-    /// Since when the pending write has waited, if one is waiting.
-    stalled: Option<Pin<Box<Sleep>>>,
+    /// The deadline of the write that waits, reset for each new wait.
+    deadline: Pin<Box<Sleep>>,
+    /// Whether a write is waiting (and `deadline` is its deadline).
+    waiting: bool,
 }
 
 impl<S> SendTimeout<S> {
@@ -24,21 +27,23 @@ impl<S> SendTimeout<S> {
         Self {
             inner,
             limit,
-            stalled: None,
+            deadline: Box::pin(tokio::time::sleep(limit)),
+            waiting: false,
         }
     }
 
     /// Called when a write could not go on: pending until `limit` has passed since the
     /// first such call, then the error that ends the connection.
     fn wait<T>(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<T>> {
-        let limit = self.limit;
-        let stalled = self
-            .stalled
-            .get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
-        match stalled.as_mut().poll(cx) {
+        if !self.waiting {
+            self.waiting = true;
+            let at = tokio::time::Instant::now() + self.limit;
+            self.deadline.as_mut().reset(at);
+        }
+        match self.deadline.as_mut().poll(cx) {
             Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
                 io::ErrorKind::TimedOut,
-                format!("the client took no bytes for {} s", limit.as_secs()),
+                format!("the client took no bytes for {} s", self.limit.as_secs()),
             ))),
             Poll::Pending => Poll::Pending,
         }
@@ -53,7 +58,7 @@ impl<S> SendTimeout<S> {
         match poll {
             Poll::Pending => self.wait(cx),
             ready @ Poll::Ready(_) => {
-                self.stalled = None;
+                self.waiting = false;
                 ready
             }
         }
@@ -141,7 +146,7 @@ mod tests {
     fn a_slow_but_steady_client_gets_everything() {
         runtime().block_on(async {
             let (server, mut client) = tokio::io::duplex(1024);
-            let mut stream = SendTimeout::new(server, Duration::from_millis(300));
+            let mut stream = SendTimeout::new(server, Duration::from_millis(600));
             let reader = tokio::spawn(async move {
                 let mut got = Vec::new();
                 let mut buf = [0; 1024];
@@ -153,14 +158,14 @@ mod tests {
                     }
                 }
             });
-            // 16 KiB at 1 KiB per 20 ms: about 320 ms in all, longer than the limit.
+            // 48 KiB at 1 KiB per 20 ms: about 1 s in all, longer than the limit.
             stream
-                .write_all(&vec![7; 16 * 1024])
+                .write_all(&vec![7; 48 * 1024])
                 .await
                 .expect("written");
             stream.shutdown().await.expect("closed");
             drop(stream);
-            assert_eq!(reader.await.expect("the reader").len(), 16 * 1024);
+            assert_eq!(reader.await.expect("the reader").len(), 48 * 1024);
         });
     }
 }
