@@ -6,8 +6,8 @@
 // results; {"seek": N} click the Nth transcript timestamp and wait for the player to get
 // there; {"follow": true} with "search", open the first result and wait for its player to
 // seek; {"axe": true} run axe-core and report its violations; {"type": "words"} type a query
-// a key at a time, wait for the search the typing pause starts, and report its results and
-// each term chunk the page asked for, with what the search status said at that moment.
+// a key at a time, press Enter, and report the results and each term chunk the page asked
+// for, with what the search status said at that moment.
 const { chromium } = require("playwright-core");
 
 (async () => {
@@ -39,8 +39,12 @@ const { chromium } = require("playwright-core");
         }
       }).observe(document.head, { childList: true });
     });
+    // The focus loads the index; typing starts once it is in, and Enter after the last key
+    // searches the whole query (a pause while typing may have searched part of it).
     await page.focus("#search-q");
+    await page.waitForFunction(() => window.archiveSearch("").then(() => true));
     await page.keyboard.type(options.type, { delay: 40 });
+    await page.press("#search-q", "Enter");
     await page.waitForFunction(() => /found|No speech|could not/.test(document.querySelector(".search [role=status]").textContent));
     report.typed = await page.evaluate(() => ({
       status: document.querySelector(".search [role=status]").textContent,
