@@ -4,10 +4,10 @@
 //! journal commit each. A sync instead renames its files into place as they are done and
 //! makes them durable once, before the feeds that name them are written: every pending
 //! file's data is synced together ([`durable::sync_files`]), then each touched directory
-//! once. Until then a power loss can lose a
-//! renamed file or leave a record torn; the feeds on disk still name only what the previous
-//! commit made durable, and the next sync notices a record whose file is missing or short
-//! (or that does not parse) and pulls the episode again.
+//! once. Until then a power loss can lose a renamed file or leave a record torn; the feeds
+//! on disk still name only what the previous commit made durable, and the next sync notices
+//! a record whose file is missing or short (or that does not parse) and pulls the episode
+//! again.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

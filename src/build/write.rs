@@ -78,10 +78,9 @@ const BATCH: usize = 32;
 ///
 /// A few files are written one by one, each atomically. Many (the pages of every speech) go
 /// to temp files beside their targets as they come; [`Writer::finish`] makes them durable
-/// together ([`durable::sync_files`]), renames them
-/// into place and fsyncs each folder once: the same guarantee (old or new bytes, never torn)
-/// for a fraction of the time, and the text of a batch is dropped once it is in its temp
-/// file. A build that stops before `finish` leaves only temp files, which the next run
+/// together ([`durable::sync_files`]), renames them into place and fsyncs each folder once:
+/// the same guarantee (old or new bytes, never torn) for a fraction of the time, and the
+/// text of a batch is dropped once it is in its temp file. A build that stops before `finish` leaves only temp files, which the next run
 /// sweeps.
 pub struct Writer<'w> {
     root: &'w Root,
