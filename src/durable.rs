@@ -8,7 +8,6 @@
 //! So [`sync_files`] uses it only when all of that is fine, and otherwise fsyncs each file,
 //! several at once.
 
-use std::collections::BTreeSet;
 use std::fs::File;
 use std::path::Path;
 
@@ -134,7 +133,8 @@ fn on_device_of(root: &Path, files: &[ToSync<'_>]) -> bool {
     let Ok(device) = std::fs::metadata(root).map(|meta| meta.dev()) else {
         return false;
     };
-    let folders: BTreeSet<&Path> = files.iter().filter_map(|f| f.file.parent()).collect();
+    let folders: std::collections::BTreeSet<&Path> =
+        files.iter().filter_map(|f| f.file.parent()).collect();
     folders
         .into_iter()
         .all(|folder| std::fs::metadata(folder).is_ok_and(|meta| meta.dev() == device))
