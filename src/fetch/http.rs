@@ -293,7 +293,7 @@ impl Client {
             ..
         } = body;
         // A download that stopped short keeps what arrived, durably, for the next attempt to
-        // resume from. A complete one is fsynced once, when it is published.
+        // resume from. A complete one is synced with its batch of the group commit.
         let complete = outcome.is_ok() && total.is_none_or(|total| total == size);
         let sink = match settle(pipeline, partial, complete).await {
             Ok(sink) => sink,

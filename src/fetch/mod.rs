@@ -65,24 +65,19 @@ impl Pulled {
         }
     }
 
-    /// Syncs the file's data and renames it to its published path; the rename is durable
-    /// when `commit` finishes. Blocking: run it off the async workers.
+    /// Renames the file to its published path; its data is synced, and the rename made
+    /// durable, by `commit`. Blocking: run it off the async workers.
     pub fn publish(self, target: &Path, commit: &Commit) -> Result<(), Error> {
-        let write_error = |source| Error::Write {
-            path: target.to_owned(),
-            source,
-        };
         match self.file {
             PulledFile::Temp(temp) => {
-                temp.as_file().sync_data().map_err(write_error)?;
-                let (_, path) = temp.keep().map_err(|err| write_error(err.error))?;
-                commit.rename(&path, target)
+                let (_, path) = temp.keep().map_err(|err| Error::Write {
+                    path: target.to_owned(),
+                    source: err.error,
+                })?;
+                commit.publish(&path, target, self.size)
             }
             PulledFile::Partial(partial) => {
-                std::fs::File::open(&partial.data)
-                    .and_then(|file| file.sync_data())
-                    .map_err(write_error)?;
-                commit.rename(&partial.data, target)?;
+                commit.publish(&partial.data, target, self.size)?;
                 partial.forget();
                 Ok(())
             }

@@ -172,13 +172,8 @@ impl Job {
         if build::present(&self.root, &media, made.size) {
             let _ = std::fs::remove_file(&temp);
         } else {
-            std::fs::File::open(&temp)
-                .and_then(|file| file.sync_data())
-                .map_err(|source| crate::Error::Write {
-                    path: temp.clone(),
-                    source,
-                })?;
-            self.commit.rename(&temp, &self.root.join(&media))?;
+            self.commit
+                .publish(&temp, &self.root.join(&media), made.size)?;
         }
         Ok(RenditionFile {
             key: rendition_key(&self.sha256, &self.settings),
