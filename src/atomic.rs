@@ -114,6 +114,23 @@ pub fn start_writeback(file: &impl std::os::fd::AsRawFd, offset: u64, len: u64) 
 #[cfg(not(target_os = "linux"))]
 pub fn start_writeback<T>(_file: &T, _offset: u64, _len: u64) {}
 
+/// Below this size a file just written is left to the sync that makes it durable: asking
+/// the kernel to write each small file out on its own costs more than one sync of them all.
+const EARLY_WRITEBACK: u64 = 1024 * 1024;
+
+/// Starts writing a file of `len` bytes just written to disk, when it is large enough to be
+/// worth it ([`start_writeback`]).
+#[cfg(target_os = "linux")]
+pub fn start_writeback_if_large(file: &impl std::os::fd::AsRawFd, len: u64) {
+    if len >= EARLY_WRITEBACK {
+        start_writeback(file, 0, 0);
+    }
+}
+
+/// Without `sync_file_range`, the final sync does all the work.
+#[cfg(not(target_os = "linux"))]
+pub fn start_writeback_if_large<T>(_file: &T, _len: u64) {}
+
 /// Fsyncs a directory, so that a rename in it survives a power loss.
 pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
     File::open(dir)?.sync_all()

@@ -180,8 +180,8 @@ impl<'w> Writer<'w> {
     }
 }
 
-/// Writes `text` to a temp file beside `target`, not yet durable, and asks the kernel to
-/// start writing it out, so the fsync at the end mostly finds it on disk.
+/// Writes `text` to a temp file beside `target`, not yet durable; a large one the kernel is
+/// asked to start writing out, so the sync at the end mostly finds it on disk.
 fn write_temp(target: &Path, text: &[Cow<'_, str>]) -> Result<tempfile::TempPath, Error> {
     let dir = target.parent().unwrap_or(Path::new("."));
     let temp = atomic::temp_in(dir)?;
@@ -197,7 +197,8 @@ fn write_temp(target: &Path, text: &[Cow<'_, str>]) -> Result<tempfile::TempPath
         path: target.to_owned(),
         source,
     })?;
-    atomic::start_writeback(temp.as_file(), 0, 0);
+    let len = text.iter().map(|piece| piece.len() as u64).sum();
+    atomic::start_writeback_if_large(temp.as_file(), len);
     Ok(temp.into_temp_path())
 }
 
