@@ -245,13 +245,15 @@ impl Archive {
     }
 
     /// The runtime `sync` pulls recordings on, started on first use: one thread polls every
-    /// download (their hashing, writing and probing go to the blocking pool), so a request
-    /// and its answer never cross threads.
+    /// download (their hashing, writing and probing go to the blocking pool, whose threads
+    /// run at [`crate::parallel::helper_priority`]), so a request and its answer never cross
+    /// threads.
     pub fn pull_runtime(&self) -> Result<&tokio::runtime::Runtime, Error> {
-        started(
-            &self.pull_runtime,
-            tokio::runtime::Builder::new_current_thread,
-        )
+        started(&self.pull_runtime, || {
+            let mut builder = tokio::runtime::Builder::new_current_thread();
+            builder.on_thread_start(crate::parallel::helper_priority);
+            builder
+        })
     }
 }
 

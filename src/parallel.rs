@@ -44,8 +44,45 @@ pub fn cores() -> usize {
         .get_or_init(|| std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get))
 }
 
+/// How much lower than the thread that receives downloads the threads that hash, write and
+/// probe them run (a `nice` step).
+#[cfg(target_os = "linux")]
+const HELPER_NICENESS: libc::c_int = 5;
+
+/// Lowers the calling thread's priority a little (from whatever `nice` the process runs at):
+/// a sync's helpers (hashing and writing what
+/// arrived, probing it, encoding renditions) then leave the cores to the one thread that reads
+/// every connection when they are busy, so the network is never left unread while there is
+/// work queued behind it. Linux only, and only ever lower: no privilege is needed.
+pub fn helper_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: `nice` only reads its integer argument, and on Linux changes the calling
+    // thread alone. A failure leaves the priority as it was, which is harmless.
+    unsafe {
+        libc::nice(HELPER_NICENESS);
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    /// A helper thread runs [`super::HELPER_NICENESS`] lower than before; the thread that
+    /// spawned it keeps its own priority.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_helper_lowers_only_its_own_priority() {
+        // SAFETY: `getpriority` only reads its integer arguments.
+        let priority = || unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) };
+        let before = priority();
+        let helper = std::thread::spawn(move || {
+            super::helper_priority();
+            priority()
+        })
+        .join()
+        .expect("the helper thread");
+        assert_eq!(helper, (before + super::HELPER_NICENESS).min(19));
+        assert_eq!(priority(), before);
+    }
+
     #[test]
     fn keeps_the_order_and_returns_the_first_error() {
         let items: Vec<u32> = (0..100).collect();

@@ -71,6 +71,7 @@ impl StreamProbe {
         let spawned = std::thread::Builder::new()
             .name("stream-probe".into())
             .spawn(move || {
+                crate::parallel::helper_priority();
                 let result = super::guarded(Input::new(Box::new(source)));
                 flag.store(true, Ordering::Release);
                 result
