@@ -158,6 +158,25 @@ class Bench:
                 trash.mkdir(exist_ok=True)
                 path.rename(trash / f"{self.trashed}-{path.name}")
 
+    def same_start(self, sources):
+        """Puts every run of a line on the same footing: writes everything back, empties the
+        page cache (when this user may: root) and reads `sources` back into it, so that the
+        server reads from memory and each tool writes into as much free memory as the last.
+        Without it, a run after many others writes into a page cache full of their files, and
+        its time depends on its place in the round. Says whether the cache was emptied."""
+        os.sync()
+        try:
+            Path("/proc/sys/vm/drop_caches").write_text("1\n")
+            emptied = True
+        except OSError:
+            emptied = False
+        for path in sources:
+            with open(path, "rb") as f:
+                while f.read(1 << 20):
+                    pass
+        time.sleep(0.5)
+        return emptied
+
     def empty_trash(self):
         """Deletes what `set_aside` moved, then writes the disk back, between lines."""
         shutil.rmtree(self.bench / "trash", ignore_errors=True)
@@ -330,9 +349,18 @@ class Bench:
         root = self.arch / "sync"
         out = self.peers / "out-sync"
 
+        sources = sorted((self.bench / "data" / "www" / "sync").glob("*.mp3"))
+        sources += sorted((root / "feeds").glob("*.toml"))
+        emptied = []  # whether each run started with the page cache emptied
+
         def fresh_dir():
             self.set_aside([out])
+            emptied.append(self.same_start(sources))
             out.mkdir()
+
+        def clean():
+            self.clean_archive(root)
+            emptied.append(self.same_start(sources))
 
         cpu = {}  # user + sys seconds of each run, by tool
 
@@ -340,21 +368,31 @@ class Bench:
             cpu.setdefault(name, []).append(self.last_cpu)
             return result
 
-        steps = [("ours", lambda: self.clean_archive(root),
+        steps = [("ours", clean,
                   lambda: with_cpu("ours", self.run(self.archive(root, "sync"), "sync")))]
         if EATMYDATA:  # diagnostic: the same sync with fsync turned off
-            steps.append(("nofsync", lambda: self.clean_archive(root), lambda: self.run(
+            steps.append(("nofsync", clean, lambda: self.run(
                 [EATMYDATA, *self.archive(root, "sync")], "sync")))
+        # openssl uses the CPU's SHA instructions, as `archive` does; coreutils' sha256sum
+        # (9.1) does not, and takes five times as long.
+        hasher = ("openssl dgst -sha256" if shutil.which("openssl") else
+                  "sha256sum --" if shutil.which("sha256sum") else None)
         if shutil.which("curl"):
             steps.append(("curl", fresh_dir, lambda: with_cpu("curl", self.run(
                 ["curl", "--parallel", "--parallel-max", "4", "--no-progress-meter", "--fail",
                  "-K", str(self.peers / "sync.curl")], "sync", cwd=out))))
+            if hasher:
+                # diagnostic: what curl needs to name each recording by its content, as we do
+                steps.append(("curl+sha256", fresh_dir, lambda: self.run(
+                    ["sh", "-c", "curl --parallel --parallel-max 4 --no-progress-meter --fail "
+                     f"-K {self.peers / 'sync.curl'} && {hasher} *.mp3"],
+                    "sync", cwd=out)))
         if shutil.which("aria2c"):
             steps.append(("aria2c", fresh_dir, lambda: self.run(
                 ["aria2c", "-j4", "-q", "--allow-overwrite=true", "--auto-file-renaming=false",
                  "-d", str(out), "-i", str(self.peers / "sync.aria2")], "sync")))
         mark = self.log_mark()
-        res = self.repeat(steps, RUNS, budget=75)
+        res = self.repeat(steps, RUNS, budget=120)
         statuses, body = self.log_since(mark)
         published = len(list((root / "media" / "bench").glob("*.mp3")))
         ours = statistics.median(w for w, _ in res["ours"])
@@ -381,17 +419,30 @@ class Bench:
                      f"{ours_cpu * 1000:.2f} ms/MB", f"curl {curl_cpu * 1000:.2f} ms/MB",
                      f"{ours_cpu / curl_cpu:.2f}× curl's CPU per MB (no target; ours also "
                      f"hashes, probes and builds the feeds)", "info")
+        if "curl+sha256" in res:
+            t = statistics.median(w for w, _ in res["curl+sha256"])
+            self.row("2. Diagnostic: curl, then the SHA-256 of what it wrote", secs(ours),
+                     f"curl + `{hasher.split(' --')[0]}` {secs(t)}",
+                     f"{ours / t:.2f}× its time (ours hashes every byte as it arrives, to name "
+                     f"each recording by its content; curl does not)", "info")
         if "nofsync" in res:
             t = statistics.median(w for w, _ in res["nofsync"])
             self.row("2. Diagnostic: the same sync with fsync off (eatmydata)", secs(t),
                      f"curl {secs(statistics.median(w for w, _ in res['curl']))}"
                      if "curl" in res else "–",
                      f"{t / statistics.median(w for w, _ in res['curl']):.2f}× curl's time; "
-                     f"fsync costs {secs(ours - t)} of {secs(ours)}" if "curl" in res else "–",
+                     + (f"fsync costs {secs(ours - t)} of {secs(ours)}" if ours - t > 0 else
+                      f"no measurable cost of fsync (as built: {secs(ours)})")
+                     if "curl" in res else "–",
                      "info")
         self.notes.append(
             f"Sync: {len(res['ours'])} runs each, alternating, every run from empty (archive: "
-            f"no media, state or feeds; peers: empty folder). {total_mb:.0f} MB per run; "
+            f"no media, state or feeds; peers: empty folder)"
+            + (", each after the page cache was emptied and the server's files read back"
+               if emptied and all(emptied) else
+               ", with the page cache as the runs before left it (not root: it cannot be "
+               "emptied)")
+            + f". {total_mb:.0f} MB per run; "
             f"archive published {published} recordings in its last run. nginx logged "
             f"{dict(sorted(statuses.items()))} over all runs of all tools.")
 
