@@ -2,11 +2,12 @@
 //!
 //! Writing each recording and record with its own fsyncs (file, rename, directory) costs a
 //! journal commit each. A sync instead renames its recordings into place as they are done,
-//! unsynced, and holds each record in a temp file. Every [`BATCH`] records, every
-//! [`BATCH_AGE`] and at [`finish`](Commit::finish), the data of everything pending is synced
-//! together ([`durable::sync_files`]); only then are the held records renamed into place,
-//! so no record ever names a recording whose bytes a power loss could lose. At `finish`
-//! each touched directory is synced once, before the feeds that name the files are written.
+//! unsynced, and holds each record in a temp file. Every [`BATCH`] records, at the first
+//! record saved once the oldest has waited [`BATCH_AGE`], and at [`finish`](Commit::finish),
+//! the data of everything pending is synced together ([`durable::sync_files`]); only then
+//! are the held records renamed into place, so no record ever names a recording whose bytes
+//! a power loss could lose. At `finish` each touched directory is synced once, before the
+//! feeds that name the files are written.
 //!
 //! Until then a power loss can lose a renamed file; the feeds on disk still name only what
 //! the previous commit made durable, and the next sync notices a record whose file is missing
