@@ -117,6 +117,17 @@ impl Commit {
         Ok(())
     }
 
+    /// Takes the file `path` of `bytes` bytes, already in place, into the next batch: a sync
+    /// that finds the recording it pulled already published (by a run killed before its
+    /// batch, say) must not write a record naming it before its data is known to be durable.
+    /// Syncing a file that is already on disk costs next to nothing.
+    pub fn adopt(&self, path: &Path, bytes: u64) {
+        let mut pending = self.pending();
+        pending.files.push(path.to_owned());
+        pending.bytes += bytes;
+        pending.dirs.insert(atomic::parent(path).to_owned());
+    }
+
     /// Renames `from` to `to`; returns whether the rename is pending (across filesystems the
     /// file is copied, durable at once).
     fn rename(&self, from: &Path, to: &Path) -> Result<bool, Error> {
@@ -141,19 +152,25 @@ impl Commit {
     }
 
     /// Syncs the data of every pending file and held record, then renames the records into
-    /// place. A batch that fails leaves its records unrenamed (and deleted), and
-    /// [`finish`](Commit::finish) fails too.
+    /// place. A batch that fails (or panics) leaves its records unrenamed (and deleted), and
+    /// so does every batch after it: a file of the failed batch may never have reached the
+    /// disk, and a later record may name it. [`finish`](Commit::finish) then fails too.
     fn flush(&self) -> Result<(), Error> {
         let _batch = self.batch.lock().unwrap_or_else(PoisonError::into_inner);
-        let (files, held, bytes) = {
+        let (files, held, bytes, failed) = {
             let mut pending = self.pending();
             pending.since = None;
             (
                 std::mem::take(&mut pending.files),
                 std::mem::take(&mut pending.held),
                 std::mem::take(&mut pending.bytes),
+                pending.failed.as_ref().map(|err| echo(err, &self.root)),
             )
         };
+        if let Some(failed) = failed {
+            return Err(failed);
+        }
+        let unwinding = FailOnUnwind(self);
         let synced = {
             let to_sync: Vec<_> = (files.iter().map(|file| ToSync::itself(file)))
                 .chain(held.iter().map(|held| ToSync {
@@ -171,6 +188,7 @@ impl Commit {
                 })
             })
         });
+        drop(unwinding);
         if let Err(err) = &renamed {
             self.pending()
                 .failed
@@ -194,6 +212,22 @@ impl Commit {
             atomic::sync_dir(&dir).map_err(|source| Error::Write { path: dir, source })?;
         }
         Ok(())
+    }
+}
+
+/// Marks the commit failed if a batch panics: the episode whose record started it reports
+/// the panic, and the others of the batch, reported done already, must not be built on.
+struct FailOnUnwind<'c>(&'c Commit);
+
+impl Drop for FailOnUnwind<'_> {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            return;
+        }
+        self.0.pending().failed.get_or_insert_with(|| Error::Write {
+            path: self.0.root.clone(),
+            source: std::io::Error::other("making a batch of the sync durable panicked"),
+        });
     }
 }
 
@@ -271,5 +305,42 @@ mod tests {
         assert!(error.contains("0.json"), "{error}");
         let error = commit.finish().expect_err("finish fails").to_string();
         assert!(error.contains("0.json"), "{error}");
+    }
+
+    /// After a batch failed, no later record is put in place: it may name a file of the
+    /// failed batch that never reached the disk.
+    #[test]
+    fn no_record_is_put_in_place_after_a_failed_batch() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let commit = Commit::new(dir.path());
+        let part = dir.path().join("x.part");
+        std::fs::write(&part, b"audio").expect("a download");
+        commit
+            .publish(&part, &dir.path().join("media/x.mp3"), 5)
+            .expect("a rename");
+        let blocked = dir.path().join("state/0.json");
+        commit.write(&blocked, b"{}").expect("a record");
+        std::fs::create_dir_all(blocked.join("x")).expect("a folder in the way");
+        let failed = (1..BATCH)
+            .try_for_each(|n| commit.write(&dir.path().join(format!("state/{n}.json")), b"{}"));
+        assert!(failed.is_err(), "the batch fails");
+        let record = dir.path().join("state/x.json");
+        commit.write(&record, b"{}").expect("held");
+        assert!(commit.finish().is_err());
+        assert_eq!(read(&record), None);
+    }
+
+    /// A recording found already in place is synced with the batch of the record that names
+    /// it (one that cannot be synced fails the batch, naming it).
+    #[test]
+    fn an_adopted_file_is_synced_with_the_batch() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let commit = Commit::new(dir.path());
+        commit.adopt(&dir.path().join("media/gone.mp3"), 5);
+        let record = dir.path().join("state/gone.json");
+        commit.write(&record, b"{}").expect("held");
+        let error = commit.finish().expect_err("the sync fails").to_string();
+        assert!(error.contains("gone.mp3"), "{error}");
+        assert_eq!(read(&record), None);
     }
 }

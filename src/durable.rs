@@ -47,10 +47,17 @@ pub fn sync_files(root: &Path, files: &[ToSync<'_>], bytes: u64) -> Result<(), E
     std::thread::scope(|scope| {
         let workers: Vec<_> = files
             .chunks(chunk)
-            .map(|files| scope.spawn(move || files.iter().try_for_each(sync_file)))
+            .map(|files| {
+                std::thread::Builder::new()
+                    .spawn_scoped(scope, move || files.iter().try_for_each(sync_file))
+                    .map_err(|source| Error::Write {
+                        path: root.to_owned(),
+                        source,
+                    })
+            })
             .collect();
         workers.into_iter().try_for_each(|worker| {
-            worker
+            worker?
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         })

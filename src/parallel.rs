@@ -49,37 +49,49 @@ pub fn cores() -> usize {
 #[cfg(target_os = "linux")]
 const HELPER_NICENESS: libc::c_int = 5;
 
-/// Lowers the calling thread's priority a little (from whatever `nice` the process runs at):
-/// a sync's helpers (hashing and writing what
-/// arrived, probing it, encoding renditions) then leave the cores to the one thread that reads
-/// every connection when they are busy, so the network is never left unread while there is
-/// work queued behind it. Linux only, and only ever lower: no privilege is needed.
+/// Lowers the calling thread's priority a little, to [`HELPER_NICENESS`] below the main
+/// thread's: a sync's helpers (hashing and writing what arrived, probing it, encoding
+/// renditions) then leave the cores to the one thread that reads every connection when they
+/// are busy, so the network is never left unread while there is work queued behind it. A
+/// helper started by a helper ends at the same level, not lower. Linux only, and only ever
+/// lower: no privilege is needed.
 pub fn helper_priority() {
     #[cfg(target_os = "linux")]
-    // SAFETY: `nice` only reads its integer argument, and on Linux changes the calling
-    // thread alone. A failure leaves the priority as it was, which is harmless.
+    // SAFETY: `getpid`, `getpriority` and `setpriority` only read their integer arguments.
+    // On Linux a nice value belongs to each thread: the process id names the main thread, and
+    // `PRIO_PROCESS` with id 0 the calling thread. A failure leaves the priority as it was,
+    // which is harmless.
     unsafe {
-        libc::nice(HELPER_NICENESS);
+        let main = libc::id_t::try_from(libc::getpid()).unwrap_or(0);
+        let level = libc::getpriority(libc::PRIO_PROCESS, main);
+        libc::setpriority(libc::PRIO_PROCESS, 0, (level + HELPER_NICENESS).min(19));
     }
 }
 
 #[cfg(test)]
 mod tests {
-    /// A helper thread runs [`super::HELPER_NICENESS`] lower than before; the thread that
-    /// spawned it keeps its own priority.
+    /// A helper thread runs [`super::HELPER_NICENESS`] lower than the main thread, and so does
+    /// a helper it starts; the thread that spawned it keeps its own priority.
     #[cfg(target_os = "linux")]
     #[test]
-    fn a_helper_lowers_only_its_own_priority() {
+    fn a_helper_lowers_only_its_own_priority_and_only_once() {
         // SAFETY: `getpriority` only reads its integer arguments.
         let priority = || unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) };
         let before = priority();
-        let helper = std::thread::spawn(move || {
+        let (helper, nested) = std::thread::spawn(move || {
             super::helper_priority();
-            priority()
+            let nested = std::thread::spawn(move || {
+                super::helper_priority();
+                priority()
+            })
+            .join()
+            .expect("the nested helper");
+            (priority(), nested)
         })
         .join()
         .expect("the helper thread");
         assert_eq!(helper, (before + super::HELPER_NICENESS).min(19));
+        assert_eq!(nested, helper);
         assert_eq!(priority(), before);
     }
 

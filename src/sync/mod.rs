@@ -469,8 +469,10 @@ impl Store {
         let relative = media::recording_path(&self.feed, &self.episode, &pulled.sha256, extension);
         let (size, sha256) = (pulled.size, pulled.sha256.clone());
         if build::present(&self.root, &relative, size) {
-            // The same bytes were published before under this content-hash name.
+            // The same bytes were published before under this content-hash name (maybe by a
+            // run killed before its batch made them durable).
             pulled.discard();
+            self.commit.adopt(&self.root.join(&relative), size);
         } else {
             pulled.publish(&self.root.join(&relative), &self.commit)?;
         }

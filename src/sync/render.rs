@@ -171,6 +171,7 @@ impl Job {
             media::recording_path(&self.key.feed, &self.key.episode, &made.sha256, extension);
         if build::present(&self.root, &media, made.size) {
             let _ = std::fs::remove_file(&temp);
+            self.commit.adopt(&self.root.join(&media), made.size);
         } else {
             self.commit
                 .publish(&temp, &self.root.join(&media), made.size)?;
