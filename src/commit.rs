@@ -1,4 +1,5 @@
-//! Group commit: many files written and renamed into place, made durable together.
+//! Group commit: many files written and renamed into place, made durable together. A sync
+//! commits its recordings and records this way, a build its pages ([`Commit::hold`]).
 //!
 //! Writing each recording and record with its own fsyncs (file, rename, directory) costs a
 //! journal commit each. A sync instead renames its recordings into place as they are done,
@@ -87,21 +88,26 @@ impl Commit {
             path: path.to_owned(),
             source,
         };
-        let dir = atomic::parent(path);
-        let mut temp = atomic::temp_in(dir)?;
+        let mut temp = atomic::temp_in(atomic::parent(path))?;
         std::io::Write::write_all(&mut temp, bytes).map_err(write_error)?;
+        let since = self.hold(temp.into_temp_path(), path.to_owned(), bytes.len() as u64);
         let due = {
-            let mut pending = self.pending();
-            pending.held.push(Held {
-                temp: temp.into_temp_path(),
-                target: path.to_owned(),
-            });
-            pending.bytes += bytes.len() as u64;
-            pending.dirs.insert(dir.to_owned());
-            let since = *pending.since.get_or_insert_with(Instant::now);
+            let pending = self.pending();
             pending.held.len() >= BATCH || since.elapsed() >= BATCH_AGE
         };
         if due { self.flush() } else { Ok(()) }
+    }
+
+    /// Holds the complete temp file `temp`, of `bytes` bytes, until the next batch (or
+    /// [`finish`](Commit::finish)) syncs it and renames it to `target`; returns when the
+    /// oldest record held was written. Never starts a batch itself: the build hands all its
+    /// pages over, then finishes.
+    pub fn hold(&self, temp: TempPath, target: PathBuf, bytes: u64) -> Instant {
+        let mut pending = self.pending();
+        pending.dirs.insert(atomic::parent(&target).to_owned());
+        pending.held.push(Held { temp, target });
+        pending.bytes += bytes;
+        *pending.since.get_or_insert_with(Instant::now)
     }
 
     /// Renames the complete file `from`, of `bytes` bytes and not synced, to `to`; its data
@@ -253,6 +259,17 @@ mod tests {
         std::fs::read_to_string(path).ok()
     }
 
+    /// Fills a batch of records under `dir/state/` whose first cannot be put in place (a
+    /// folder with a file in it is in the way); returns the error of the record that started
+    /// the batch.
+    fn fail_a_batch(commit: &Commit, dir: &Path) -> String {
+        let record = |n: usize| dir.join(format!("state/{n}.json"));
+        commit.write(&record(0), b"{}").expect("a record");
+        std::fs::create_dir_all(record(0).join("x")).expect("a folder in the way");
+        let failed = (1..BATCH).try_for_each(|n| commit.write(&record(n), b"{}"));
+        failed.expect_err("the batch fails").to_string()
+    }
+
     /// A record stays in its temp file until its batch has synced the recording it names;
     /// `finish` puts it in place.
     #[test]
@@ -296,12 +313,7 @@ mod tests {
     fn a_failed_batch_fails_the_finish_too() {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let commit = Commit::new(dir.path());
-        let record = |n: usize| dir.path().join(format!("state/{n}.json"));
-        commit.write(&record(0), b"{}").expect("a record");
-        // A folder with a file in it cannot be renamed over.
-        std::fs::create_dir_all(record(0).join("x")).expect("a folder in the way");
-        let failed = (1..BATCH).try_for_each(|n| commit.write(&record(n), b"{}"));
-        let error = failed.expect_err("the batch fails").to_string();
+        let error = fail_a_batch(&commit, dir.path());
         assert!(error.contains("0.json"), "{error}");
         let error = commit.finish().expect_err("finish fails").to_string();
         assert!(error.contains("0.json"), "{error}");
@@ -318,12 +330,7 @@ mod tests {
         commit
             .publish(&part, &dir.path().join("media/x.mp3"), 5)
             .expect("a rename");
-        let blocked = dir.path().join("state/0.json");
-        commit.write(&blocked, b"{}").expect("a record");
-        std::fs::create_dir_all(blocked.join("x")).expect("a folder in the way");
-        let failed = (1..BATCH)
-            .try_for_each(|n| commit.write(&dir.path().join(format!("state/{n}.json")), b"{}"));
-        assert!(failed.is_err(), "the batch fails");
+        fail_a_batch(&commit, dir.path());
         let record = dir.path().join("state/x.json");
         commit.write(&record, b"{}").expect("held");
         assert!(commit.finish().is_err());

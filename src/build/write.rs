@@ -3,15 +3,15 @@
 //! written batch by batch as the build renders them ([`Writer`]).
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
 use crate::assets::{Assets, MAX_ASSET};
+use crate::commit::Commit;
 use crate::confined::{ArchivePath, Root};
-use crate::durable::{self, ToSync};
 use crate::feed::text::Pieces;
 use crate::outputs::{Kind, Output, Outputs};
 use crate::{Error, atomic};
@@ -77,18 +77,17 @@ const BATCH: usize = 32;
 /// its bytes changed, and lists every one.
 ///
 /// A few files are written one by one, each atomically. Many (the pages of every speech) go
-/// to temp files beside their targets as they come; [`Writer::finish`] makes them durable
-/// together ([`durable::sync_files`]), renames them into place and fsyncs each folder once:
-/// the same guarantee (old or new bytes, never torn) for a fraction of the time, and the
-/// text of a batch is dropped once it is in its temp file. A build that stops before `finish` leaves only temp files, which the next run
-/// sweeps.
+/// to temp files beside their targets as they come, held by a [`Commit`]; [`Writer::finish`]
+/// makes them durable together, renames them into place and fsyncs each folder once: the
+/// same guarantee (old or new bytes, never torn) for a fraction of the time, and the text of
+/// a batch is dropped once it is in its temp file. A build that stops before `finish` leaves
+/// only temp files, which the next run sweeps.
 pub struct Writer<'w> {
     root: &'w Root,
     previous: &'w Outputs,
     together: bool,
-    temps: Vec<(tempfile::TempPath, PathBuf)>,
-    /// The bytes written to `temps`.
-    temp_bytes: u64,
+    /// The temp files written, until `finish`.
+    commit: Commit,
     /// Every output put, written or already current.
     pub files: BTreeMap<ArchivePath, Output>,
     /// The outputs whose bytes changed.
@@ -102,8 +101,7 @@ impl<'w> Writer<'w> {
             root,
             previous,
             together: expected > BATCH && cfg!(target_os = "linux"),
-            temps: Vec::new(),
-            temp_bytes: 0,
+            commit: Commit::new(root.path()),
             files: BTreeMap::new(),
             written: HashSet::new(),
         }
@@ -130,9 +128,8 @@ impl<'w> Writer<'w> {
             Ok::<_, Error>((sha256, !same, temp))
         })?;
         for (rendered, (sha256, wrote, temp)) in batch.into_iter().zip(results) {
-            if let Some(temp) = temp {
-                self.temp_bytes += rendered.len();
-                self.temps.push(temp);
+            if let Some((temp, target)) = temp {
+                self.commit.hold(temp, target, rendered.len());
             }
             if wrote {
                 self.written.insert(rendered.path.clone());
@@ -151,31 +148,7 @@ impl<'w> Writer<'w> {
     /// Makes every file written durable and puts it in place; returns the outputs put and
     /// those written.
     pub fn finish(self) -> Result<(BTreeMap<ArchivePath, Output>, HashSet<ArchivePath>), Error> {
-        if !self.temps.is_empty() {
-            let temps: Vec<_> = self
-                .temps
-                .iter()
-                .map(|(temp, target)| ToSync {
-                    file: temp,
-                    names: target,
-                })
-                .collect();
-            durable::sync_files(self.root.path(), &temps, self.temp_bytes)?;
-            let mut dirs = BTreeSet::new();
-            for (temp, target) in self.temps {
-                temp.persist(&target).map_err(|err| Error::Write {
-                    path: target.clone(),
-                    source: err.error,
-                })?;
-                dirs.extend(target.parent().map(Path::to_owned));
-            }
-            for dir in dirs {
-                atomic::sync_dir(&dir).map_err(|source| Error::Write {
-                    path: dir.clone(),
-                    source,
-                })?;
-            }
-        }
+        self.commit.finish()?;
         Ok((self.files, self.written))
     }
 }
