@@ -76,6 +76,9 @@ pub enum Error {
     /// The HTTP client could not be set up.
     #[error("failed to set up the HTTP client")]
     HttpClient(#[source] reqwest::Error),
+    /// The TLS configuration could not be made.
+    #[error("failed to set up TLS")]
+    Tls(#[source] rustls::Error),
 }
 
 fn invalid_edit(diagnostics: &[Diagnostic]) -> String {

@@ -110,9 +110,10 @@ where
 fn init_logging(verbosity: cli::Verbosity) {
     let default = match verbosity {
         cli::Verbosity::Quiet => "off",
-        // Symphonia's own warnings are about the files we probe; we report those ourselves.
+        // Symphonia's own warnings are about the files we probe, and the TLS crates' about the
+        // certificates of a download: each is reported once, with its episode, by us.
         cli::Verbosity::Normal => {
-            "warn,symphonia=off,symphonia_core=off,symphonia_bundle_mp3=off,symphonia_format_isomp4=off,symphonia_format_ogg=off,symphonia_bundle_flac=off,symphonia_format_riff=off,symphonia_metadata=off,symphonia_codec_aac=off"
+            "warn,symphonia=off,symphonia_core=off,symphonia_bundle_mp3=off,symphonia_format_isomp4=off,symphonia_format_ogg=off,symphonia_bundle_flac=off,symphonia_format_riff=off,symphonia_metadata=off,symphonia_codec_aac=off,rustls=off,rustls_platform_verifier=off"
         }
         cli::Verbosity::Verbose => "info,speech_archive=debug",
     };

@@ -12,6 +12,7 @@
 //! resolved, are checked before each request and each redirect.
 
 pub mod policy;
+mod tls;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -86,7 +87,8 @@ impl Net {
             .user_agent(USER_AGENT)
             .connect_timeout(timeouts.connect)
             .redirect(redirects)
-            .dns_resolver(policy::Resolver::new(Arc::clone(&self.policy)));
+            .dns_resolver(policy::Resolver::new(Arc::clone(&self.policy)))
+            .tls_backend_preconfigured(tls::config().map_err(Error::Tls)?);
         if let Some(read) = timeouts.read {
             builder = builder.read_timeout(read);
         }

@@ -625,8 +625,9 @@ fn text_content_type(headers: &HeaderMap) -> Option<String> {
     textual.then_some(media_type)
 }
 
-/// A failed request: a timeout or another network error is retried; a refused redirect or an
-/// address the policy refuses is not.
+/// A failed request: a timeout or another network error is retried; a refused redirect, an
+/// address the policy refuses and a failed TLS handshake (a refused certificate stays refused,
+/// as in curl) are not.
 fn classify(err: &reqwest::Error) -> Failure {
     let mut source = std::error::Error::source(err);
     while let Some(cause) = source {
@@ -635,6 +636,9 @@ fn classify(err: &reqwest::Error) -> Failure {
         }
         source = cause.source();
     }
+    if let Some(tls) = tls_error(err) {
+        return Failure::stop(FetchError::Tls(tls.to_string()));
+    }
     if err.is_timeout() {
         Failure::retry(FetchError::Timeout(chain(err)))
     } else if err.is_redirect() {
@@ -642,6 +646,24 @@ fn classify(err: &reqwest::Error) -> Failure {
     } else {
         Failure::retry(FetchError::Network(chain(err)))
     }
+}
+
+/// The TLS error under `err`, if any. The connector wraps it in an `io::Error` (perhaps twice),
+/// whose `source` skips what it wraps, so those are opened by hand.
+fn tls_error<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    let mut cause = Some(err);
+    while let Some(err) = cause {
+        if let Some(tls) = err.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        cause = match err.downcast_ref::<std::io::Error>() {
+            Some(io) => io
+                .get_ref()
+                .map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => err.source(),
+        };
+    }
+    None
 }
 
 /// A body that stopped before its end: truncated if its length was known.

@@ -116,6 +116,12 @@ pub enum FetchError {
     Network(String),
     #[error("timed out: {0}")]
     Timeout(String),
+    /// The TLS handshake failed: the server's certificate was refused, or no protocol was
+    /// agreed. Not retried.
+    #[error(
+        "the secure connection failed: {0}. If the server's certificate is signed by a private authority, name that authority's certificate (PEM) in the environment variable SSL_CERT_FILE"
+    )]
+    Tls(String),
     #[error("bad range answer: {0}")]
     BadRange(String),
     #[error("the recording is {size} bytes, more than the limit of {limit} bytes (--max-size)")]

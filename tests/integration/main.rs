@@ -25,6 +25,7 @@ mod speaker;
 mod stale;
 mod support;
 mod sync_http;
+mod sync_https;
 mod sync_local;
 mod sync_rendition;
 mod trust;

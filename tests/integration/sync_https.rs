@@ -1,0 +1,112 @@
+//! `archive sync` over https, from a loopback TLS server whose certificate a test authority
+//! signed (`tests/fixtures/tls`): trusted when `SSL_CERT_FILE` names that authority, refused
+//! with the reason otherwise. The roots are read at the first handshake, not at start-up.
+//!
+//! The fixtures were made once with `openssl req -x509` (a P-256 authority, 100 years) and
+//! `openssl x509 -req` (a server certificate for `127.0.0.1` and `localhost`, signed by it);
+//! the authority's key was not kept.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::thread;
+
+use rustls::pki_types::pem::PemObject as _;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use rustls::{ServerConfig, ServerConnection, StreamOwned};
+
+use crate::support::{archive_with, episode, fixture, parse_feed, repo, sync};
+
+fn tls_fixture(name: &str) -> PathBuf {
+    repo().join("tests/fixtures/tls").join(name)
+}
+
+/// Serves `body` as `audio/mpeg` on every path, over TLS 1.2 or 1.3, one request per
+/// connection.
+fn https_server(body: Vec<u8>) -> SocketAddr {
+    let certs = CertificateDer::pem_file_iter(tls_fixture("server.pem"))
+        .unwrap()
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    let key = PrivateKeyDer::from_pem_file(tls_fixture("server.key")).unwrap();
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let config = ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap();
+    let config = Arc::new(config);
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let body = Arc::new(body);
+    thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let config = Arc::clone(&config);
+            let body = Arc::clone(&body);
+            thread::spawn(move || answer(stream, config, &body));
+        }
+    });
+    addr
+}
+
+fn answer(stream: TcpStream, config: Arc<ServerConfig>, body: &[u8]) {
+    let Ok(connection) = ServerConnection::new(config) else {
+        return;
+    };
+    let mut tls = BufReader::new(StreamOwned::new(connection, stream));
+    let mut line = String::new();
+    loop {
+        line.clear();
+        match tls.read_line(&mut line) {
+            Ok(0) | Err(_) => return, // the client gave up on the handshake, or left
+            Ok(_) if line == "\r\n" => break,
+            Ok(_) => {}
+        }
+    }
+    let stream = tls.get_mut();
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: audio/mpeg\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(body);
+    stream.conn.send_close_notify();
+    let _ = stream.flush();
+}
+
+#[test]
+fn a_recording_is_pulled_over_https_from_a_server_the_roots_trust() {
+    let body = std::fs::read(fixture("mp3-cbr-xing.mp3")).unwrap();
+    let addr = https_server(body.clone());
+    let url = format!("https://{addr}/talk.mp3");
+    let dir = archive_with(&episode("a", &url));
+
+    let refused = sync(dir.path()).assert().code(3);
+    let stderr = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains(&format!(
+            "episode `talks/a` (`{url}`): the secure connection failed: invalid peer certificate: UnknownIssuer. \
+             If the server's certificate is signed by a private authority, name that authority's \
+             certificate (PEM) in the environment variable SSL_CERT_FILE\n"
+        )),
+        "an authority the platform does not trust is refused at once, with the reason and what to do: {stderr}"
+    );
+    assert!(
+        !stderr.contains("retry"),
+        "a refused certificate is not retried: {stderr}"
+    );
+    assert!(
+        !stderr.contains("ERROR"),
+        "the TLS crates' own log stays quiet: {stderr}"
+    );
+
+    sync(dir.path())
+        .env("SSL_CERT_FILE", tls_fixture("ca.pem"))
+        .assert()
+        .code(0);
+    let feed = parse_feed(dir.path(), "talks");
+    let enclosure = feed.items()[0].enclosure().unwrap();
+    assert_eq!(enclosure.length(), body.len().to_string());
+}
