@@ -40,6 +40,23 @@ SCRIPTS = Path(__file__).resolve().parent
 GARBAGE_COPIES = 5  # as in gen_data.py: each trailing-garbage file is listed this often
 
 
+
+def program_files(programs):
+    """The executables of `programs` (names on the PATH or paths) and the shared libraries
+    `ldd` says each loads."""
+    files = []
+    for program in programs:
+        path = shutil.which(program) or (program if Path(program).is_file() else None)
+        if not path:
+            continue
+        files.append(path)
+        try:
+            out = subprocess.run(["ldd", path], capture_output=True, text=True).stdout
+        except OSError:
+            continue
+        files += [m.group(1) for m in re.finditer(r"=> (/\S+)", out)]
+    return files
+
 class Bench:
     def __init__(self, bench, binary, port, start, build_seconds):
         self.bench = bench
@@ -158,19 +175,21 @@ class Bench:
                 trash.mkdir(exist_ok=True)
                 path.rename(trash / f"{self.trashed}-{path.name}")
 
-    def same_start(self, sources):
+    def same_start(self, sources, programs=()):
         """Puts every run of a line on the same footing: writes everything back, empties the
         page cache (when this user may: root) and reads `sources` back into it, so that the
         server reads from memory and each tool writes into as much free memory as the last.
         Without it, a run after many others writes into a page cache full of their files, and
-        its time depends on its place in the round. Says whether the cache was emptied."""
+        its time depends on its place in the round. The `programs` (names or paths) are read
+        back too, with the shared libraries they load, so that no tool's time includes loading
+        itself from disk, as no repeated run does. Says whether the cache was emptied."""
         os.sync()
         try:
             Path("/proc/sys/vm/drop_caches").write_text("1\n")
             emptied = True
         except OSError:
             emptied = False
-        for path in sources:
+        for path in [*sources, *program_files(programs)]:
             with open(path, "rb") as f:
                 while f.read(1 << 20):
                     pass
@@ -353,14 +372,18 @@ class Bench:
         sources += sorted((root / "feeds").glob("*.toml"))
         emptied = []  # whether each run started with the page cache emptied
 
+        programs = [self.bin, "curl", "aria2c", "openssl", "sh"]
+        if EATMYDATA:
+            programs.append(EATMYDATA)
+
         def fresh_dir():
             self.set_aside([out])
-            emptied.append(self.same_start(sources))
+            emptied.append(self.same_start(sources, programs))
             out.mkdir()
 
         def clean():
             self.clean_archive(root)
-            emptied.append(self.same_start(sources))
+            emptied.append(self.same_start(sources, programs))
 
         cpu = {}  # user + sys seconds of each run, by tool
 
@@ -438,7 +461,8 @@ class Bench:
         self.notes.append(
             f"Sync: {len(res['ours'])} runs each, alternating, every run from empty (archive: "
             f"no media, state or feeds; peers: empty folder)"
-            + (", each after the page cache was emptied and the server's files read back"
+            + (", each after the page cache was emptied and the server's files, and each "
+               "tool's program and libraries, read back"
                if emptied and all(emptied) else
                ", with the page cache as the runs before left it (not root: it cannot be "
                "emptied)")
