@@ -116,9 +116,13 @@ impl Client {
     }
 }
 
-/// Why a request failed, in few words: the policy's refusal, "connection refused", "timed
-/// out", or the innermost cause, without the URL reqwest repeats.
+/// Why a request failed, in few words: the policy's refusal, a failed TLS handshake and what
+/// to do about it, "connection refused", "timed out", or the innermost cause, without the URL
+/// reqwest repeats.
 pub fn reason(err: &reqwest::Error) -> String {
+    if let Some(tls) = tls_failure(err) {
+        return tls;
+    }
     let mut source: Option<&dyn std::error::Error> = std::error::Error::source(err);
     let mut innermost = None;
     while let Some(cause) = source {
@@ -136,4 +140,26 @@ pub fn reason(err: &reqwest::Error) -> String {
         Some(text) => text,
         None => err.to_string(),
     }
+}
+
+/// A failed TLS handshake under `err`, said with what to do, or `None`. Such a failure is the
+/// same at the next attempt, so callers do not retry it.
+pub fn tls_failure(err: &(dyn std::error::Error + 'static)) -> Option<String> {
+    // The connector wraps the TLS error in an `io::Error` (perhaps twice), whose `source`
+    // skips what it wraps, so those are opened by hand.
+    let mut cause = Some(err);
+    while let Some(err) = cause {
+        if let Some(tls) = err.downcast_ref::<rustls::Error>() {
+            return Some(format!(
+                "the secure connection failed: {tls}. If the server's certificate is signed by a private authority, name that authority's certificate (PEM) in the environment variable SSL_CERT_FILE"
+            ));
+        }
+        cause = match err.downcast_ref::<std::io::Error>() {
+            Some(io) => io
+                .get_ref()
+                .map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => err.source(),
+        };
+    }
+    None
 }

@@ -636,8 +636,8 @@ fn classify(err: &reqwest::Error) -> Failure {
         }
         source = cause.source();
     }
-    if let Some(tls) = tls_error(err) {
-        return Failure::stop(FetchError::Tls(tls.to_string()));
+    if let Some(tls) = crate::net::tls_failure(err) {
+        return Failure::stop(FetchError::Tls(tls));
     }
     if err.is_timeout() {
         Failure::retry(FetchError::Timeout(chain(err)))
@@ -646,24 +646,6 @@ fn classify(err: &reqwest::Error) -> Failure {
     } else {
         Failure::retry(FetchError::Network(chain(err)))
     }
-}
-
-/// The TLS error under `err`, if any. The connector wraps it in an `io::Error` (perhaps twice),
-/// whose `source` skips what it wraps, so those are opened by hand.
-fn tls_error<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
-    let mut cause = Some(err);
-    while let Some(err) = cause {
-        if let Some(tls) = err.downcast_ref::<rustls::Error>() {
-            return Some(tls);
-        }
-        cause = match err.downcast_ref::<std::io::Error>() {
-            Some(io) => io
-                .get_ref()
-                .map(|inner| inner as &(dyn std::error::Error + 'static)),
-            None => err.source(),
-        };
-    }
-    None
 }
 
 /// A body that stopped before its end: truncated if its length was known.

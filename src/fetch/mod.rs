@@ -117,10 +117,8 @@ pub enum FetchError {
     #[error("timed out: {0}")]
     Timeout(String),
     /// The TLS handshake failed: the server's certificate was refused, or no protocol was
-    /// agreed. Not retried.
-    #[error(
-        "the secure connection failed: {0}. If the server's certificate is signed by a private authority, name that authority's certificate (PEM) in the environment variable SSL_CERT_FILE"
-    )]
+    /// agreed. Not retried. The text says what to do ([`crate::net::tls_failure`]).
+    #[error("{0}")]
     Tls(String),
     #[error("bad range answer: {0}")]
     BadRange(String),

@@ -110,6 +110,13 @@ mod tests {
 
     use super::*;
 
+    /// HTTP/2 is offered first, where the server has it.
+    #[test]
+    fn http2_is_offered_before_http1() {
+        let config = config().expect("a TLS configuration");
+        assert_eq!(config.alpn_protocols, [&b"h2"[..], &b"http/1.1"[..]]);
+    }
+
     /// Making the configuration reads no root; the first certificate to check does.
     #[test]
     fn the_roots_are_read_at_the_first_certificate() {

@@ -16,15 +16,15 @@ use rustls::pki_types::pem::PemObject as _;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use rustls::{ServerConfig, ServerConnection, StreamOwned};
 
-use crate::support::{archive_with, episode, fixture, parse_feed, repo, sync};
+use crate::support::{archive, archive_with, episode, fixture, parse_feed, repo, sync};
 
 fn tls_fixture(name: &str) -> PathBuf {
     repo().join("tests/fixtures/tls").join(name)
 }
 
-/// Serves `body` as `audio/mpeg` on every path, over TLS 1.2 or 1.3, one request per
+/// Serves `body` as `content_type` on every path, over TLS 1.2 or 1.3, one request per
 /// connection.
-fn https_server(body: Vec<u8>) -> SocketAddr {
+fn https_server(content_type: &'static str, body: Vec<u8>) -> SocketAddr {
     let certs = CertificateDer::pem_file_iter(tls_fixture("server.pem"))
         .unwrap()
         .collect::<Result<Vec<_>, _>>()
@@ -45,13 +45,13 @@ fn https_server(body: Vec<u8>) -> SocketAddr {
         for stream in listener.incoming().flatten() {
             let config = Arc::clone(&config);
             let body = Arc::clone(&body);
-            thread::spawn(move || answer(stream, config, &body));
+            thread::spawn(move || answer(stream, config, content_type, &body));
         }
     });
     addr
 }
 
-fn answer(stream: TcpStream, config: Arc<ServerConfig>, body: &[u8]) {
+fn answer(stream: TcpStream, config: Arc<ServerConfig>, content_type: &str, body: &[u8]) {
     let Ok(connection) = ServerConnection::new(config) else {
         return;
     };
@@ -67,7 +67,7 @@ fn answer(stream: TcpStream, config: Arc<ServerConfig>, body: &[u8]) {
     }
     let stream = tls.get_mut();
     let head = format!(
-        "HTTP/1.1 200 OK\r\nContent-Type: audio/mpeg\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     );
     let _ = stream.write_all(head.as_bytes());
@@ -79,7 +79,7 @@ fn answer(stream: TcpStream, config: Arc<ServerConfig>, body: &[u8]) {
 #[test]
 fn a_recording_is_pulled_over_https_from_a_server_the_roots_trust() {
     let body = std::fs::read(fixture("mp3-cbr-xing.mp3")).unwrap();
-    let addr = https_server(body.clone());
+    let addr = https_server("audio/mpeg", body.clone());
     let url = format!("https://{addr}/talk.mp3");
     let dir = archive_with(&episode("a", &url));
 
@@ -109,4 +109,25 @@ fn a_recording_is_pulled_over_https_from_a_server_the_roots_trust() {
     let feed = parse_feed(dir.path(), "talks");
     let enclosure = feed.items()[0].enclosure().unwrap();
     assert_eq!(enclosure.length(), body.len().to_string());
+}
+
+/// `import` of a page on a server the roots do not trust says why and what to do, as `sync`
+/// does.
+#[test]
+fn an_untrusted_https_page_is_refused_by_import_with_the_remedy() {
+    let addr = https_server(
+        "text/html",
+        b"<html><body><audio src=a.mp3></body></html>".to_vec(),
+    );
+    let url = format!("https://{addr}/event.html");
+    let dir = archive_with("");
+    archive(dir.path())
+        .args(["import", &url, "--feed", "talks"])
+        .assert()
+        .code(1)
+        .stderr(format!(
+            "archive: error: failed to fetch `{url}`: the secure connection failed: invalid peer certificate: UnknownIssuer. \
+             If the server's certificate is signed by a private authority, name that authority's \
+             certificate (PEM) in the environment variable SSL_CERT_FILE\n"
+        ));
 }
