@@ -150,9 +150,16 @@ pub fn tls_failure(err: &(dyn std::error::Error + 'static)) -> Option<String> {
     let mut cause = Some(err);
     while let Some(err) = cause {
         if let Some(tls) = err.downcast_ref::<rustls::Error>() {
-            return Some(format!(
-                "the secure connection failed: {tls}. If the server's certificate is signed by a private authority, name that authority's certificate (PEM) in the environment variable SSL_CERT_FILE"
-            ));
+            return Some(match tls {
+                rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer) => {
+                    format!(
+                        "the secure connection failed: {tls}. If a private authority signs the server's certificate, set {} to a PEM file with that authority's certificate and the system's (it replaces the system store: for example a copy of /etc/ssl/certs/ca-certificates.crt with the authority appended)",
+                        tls::STORE_FILE
+                    )
+                }
+                rustls::Error::General(reason) => format!("the secure connection failed: {reason}"),
+                _ => format!("the secure connection failed: {tls}"),
+            });
         }
         cause = match err.downcast_ref::<std::io::Error>() {
             Some(io) => io

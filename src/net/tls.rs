@@ -3,8 +3,9 @@
 //!
 //! Reading the store costs a start-up about 150 files and 40 ms when they are not cached
 //! (Debian: the bundle, then every file of `/etc/ssl/certs`), which a sync or a check of http
-//! URLs never needs. The first handshake reads it once for the whole process; a store that
-//! cannot be read fails that handshake, and every later one, with the reason.
+//! URLs never needs. The first handshake of a client reads it once (each command makes one
+//! client); a store that cannot be read fails that handshake, and every later one, with the
+//! reason and where the roots were looked for.
 
 use std::sync::{Arc, OnceLock};
 
@@ -45,11 +46,41 @@ impl LazyRoots {
 
     fn platform(&self) -> Result<&Verifier, rustls::Error> {
         self.platform
-            .get_or_init(|| Verifier::new(Arc::clone(&self.provider)))
+            .get_or_init(|| {
+                Verifier::new(Arc::clone(&self.provider))
+                    .map_err(|err| rustls::Error::General(no_roots(&err)))
+            })
             .as_ref()
             .map_err(Clone::clone)
     }
 }
+
+/// Why no root certificate could be loaded, and from where: the platform verifier says only
+/// that none was (its reasons go to a log that is off by default).
+fn no_roots(err: &rustls::Error) -> String {
+    let mut places = Vec::new();
+    for name in [STORE_FILE, STORE_DIR] {
+        let Some(value) = std::env::var_os(name) else {
+            continue;
+        };
+        let path = std::path::Path::new(&value);
+        let state = match std::fs::metadata(path) {
+            Err(err) if name == STORE_FILE => format!(": {err}"),
+            _ => String::new(),
+        };
+        places.push(format!("{name} is `{}`{state}", path.display()));
+    }
+    let from = if places.is_empty() {
+        "from the system store; on Debian, install `ca-certificates`".to_owned()
+    } else {
+        places.join("; ")
+    };
+    format!("no root certificate could be loaded ({from}): {err}")
+}
+
+/// The environment variables that replace the system store (rustls-native-certs reads them).
+pub const STORE_FILE: &str = "SSL_CERT_FILE";
+const STORE_DIR: &str = "SSL_CERT_DIR";
 
 impl ServerCertVerifier for LazyRoots {
     fn verify_server_cert(
@@ -130,8 +161,15 @@ mod tests {
         let name = ServerName::try_from("127.0.0.1").expect("a server name");
         let unknown = verifier.verify_server_cert(&cert, &[], &name, &[], UnixTime::now());
         assert!(verifier.platform.get().is_some());
+        // A machine without a certificate store (a bare container) cannot trust it either.
         assert!(
-            matches!(unknown, Err(rustls::Error::InvalidCertificate(_))),
+            matches!(
+                unknown,
+                Err(
+                    rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer)
+                        | rustls::Error::General(_)
+                )
+            ),
             "a certificate of the test's own authority is not trusted by the platform: {unknown:?}"
         );
     }

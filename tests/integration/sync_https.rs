@@ -1,10 +1,11 @@
-//! `archive sync` over https, from a loopback TLS server whose certificate a test authority
-//! signed (`tests/fixtures/tls`): trusted when `SSL_CERT_FILE` names that authority, refused
-//! with the reason otherwise. The roots are read at the first handshake, not at start-up.
+//! `archive sync` and `import` over https, from a loopback TLS server whose certificate a test
+//! authority signed (`tests/fixtures/tls`): trusted when `SSL_CERT_FILE` names that authority,
+//! refused with the reason and the remedy when it names another (`other-ca.pem`), so the
+//! tests do not depend on the machine's own store. The roots are read at the first
+//! handshake, not at start-up.
 //!
-//! The fixtures were made once with `openssl req -x509` (a P-256 authority, 100 years) and
-//! `openssl x509 -req` (a server certificate for `127.0.0.1` and `localhost`, signed by it);
-//! the authority's key was not kept.
+//! The fixtures were made once with Python's `cryptography` (P-256 keys, valid from 2000 to
+//! 2099): the two authorities' keys were not kept.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -83,15 +84,14 @@ fn a_recording_is_pulled_over_https_from_a_server_the_roots_trust() {
     let url = format!("https://{addr}/talk.mp3");
     let dir = archive_with(&episode("a", &url));
 
-    let refused = sync(dir.path()).assert().code(3);
+    let refused = sync(dir.path())
+        .env("SSL_CERT_FILE", tls_fixture("other-ca.pem"))
+        .assert()
+        .code(3);
     let stderr = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
     assert!(
-        stderr.contains(&format!(
-            "episode `talks/a` (`{url}`): the secure connection failed: invalid peer certificate: UnknownIssuer. \
-             If the server's certificate is signed by a private authority, name that authority's \
-             certificate (PEM) in the environment variable SSL_CERT_FILE\n"
-        )),
-        "an authority the platform does not trust is refused at once, with the reason and what to do: {stderr}"
+        stderr.contains(&format!("episode `talks/a` (`{url}`): {UNTRUSTED}\n")),
+        "an authority the roots do not hold is refused at once, with the reason and what to do: {stderr}"
     );
     assert!(
         !stderr.contains("retry"),
@@ -122,12 +122,39 @@ fn an_untrusted_https_page_is_refused_by_import_with_the_remedy() {
     let url = format!("https://{addr}/event.html");
     let dir = archive_with("");
     archive(dir.path())
+        .env("SSL_CERT_FILE", tls_fixture("other-ca.pem"))
         .args(["import", &url, "--feed", "talks"])
         .assert()
         .code(1)
         .stderr(format!(
-            "archive: error: failed to fetch `{url}`: the secure connection failed: invalid peer certificate: UnknownIssuer. \
-             If the server's certificate is signed by a private authority, name that authority's \
-             certificate (PEM) in the environment variable SSL_CERT_FILE\n"
+            "archive: error: failed to fetch `{url}`: {UNTRUSTED}\n"
         ));
+}
+
+/// What a refused certificate says.
+const UNTRUSTED: &str = "the secure connection failed: invalid peer certificate: UnknownIssuer. \
+    If a private authority signs the server's certificate, set SSL_CERT_FILE to a PEM file with \
+    that authority's certificate and the system's (it replaces the system store: for example a \
+    copy of /etc/ssl/certs/ca-certificates.crt with the authority appended)";
+
+/// An `SSL_CERT_FILE` that cannot be read is named in the error, with why.
+#[test]
+fn an_unreadable_certificate_file_is_named() {
+    let addr = https_server("audio/mpeg", b"ID3".to_vec());
+    let url = format!("https://{addr}/talk.mp3");
+    let dir = archive_with(&episode("a", &url));
+    let missing = dir.path().join("no-such.pem");
+    let refused = sync(dir.path())
+        .env("SSL_CERT_FILE", &missing)
+        .assert()
+        .code(3);
+    let stderr = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains(&format!(
+            "episode `talks/a` (`{url}`): the secure connection failed: no root certificate could be loaded (SSL_CERT_FILE is `{}`: No such file or directory (os error 2)): ",
+            missing.display()
+        )),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("retry"), "{stderr}");
 }
