@@ -1,6 +1,6 @@
 //! Every outbound HTTP request goes through here: one factory of reqwest clients with the same
-//! user agent, redirect cap, timeouts and outbound address policy for `sync`, `import` and
-//! `check --online`.
+//! user agent, redirect cap, timeouts, outbound address policy and TLS configuration (`tls`:
+//! the system's roots, read at the first handshake) for `sync`, `import` and `check --online`.
 //!
 //! The address policy keeps a hostile catalog, page or redirect from reaching the machine's
 //! own network: loopback, link-local (cloud metadata at 169.254.169.254), private, shared
