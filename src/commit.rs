@@ -115,10 +115,8 @@ impl Commit {
     ///
     /// [`finish`]: Commit::finish
     pub fn publish(&self, from: &Path, to: &Path, bytes: u64) -> Result<(), Error> {
-        if self.rename(from, to)? {
-            let mut pending = self.pending();
-            pending.files.push(to.to_owned());
-            pending.bytes += bytes;
+        if rename(from, to)? {
+            self.adopt(to, bytes);
         }
         Ok(())
     }
@@ -132,29 +130,6 @@ impl Commit {
         pending.files.push(path.to_owned());
         pending.bytes += bytes;
         pending.dirs.insert(atomic::parent(path).to_owned());
-    }
-
-    /// Renames `from` to `to`; returns whether the rename is pending (across filesystems the
-    /// file is copied, durable at once).
-    fn rename(&self, from: &Path, to: &Path) -> Result<bool, Error> {
-        let dir = atomic::parent(to);
-        std::fs::create_dir_all(dir).map_err(|source| Error::Write {
-            path: dir.to_owned(),
-            source,
-        })?;
-        match std::fs::rename(from, to) {
-            Ok(()) => {
-                self.pending().dirs.insert(dir.to_owned());
-                Ok(true)
-            }
-            Err(err) if err.kind() == std::io::ErrorKind::CrossesDevices => {
-                atomic::persist_path(from, to).map(|()| false)
-            }
-            Err(source) => Err(Error::Write {
-                path: to.to_owned(),
-                source,
-            }),
-        }
     }
 
     /// Syncs the data of every pending file and held record, then renames the records into
@@ -218,6 +193,26 @@ impl Commit {
             atomic::sync_dir(&dir).map_err(|source| Error::Write { path: dir, source })?;
         }
         Ok(())
+    }
+}
+
+/// Renames `from` to `to`; returns whether the rename (and the file's data) is pending:
+/// across filesystems the file is copied, durable at once.
+fn rename(from: &Path, to: &Path) -> Result<bool, Error> {
+    let dir = atomic::parent(to);
+    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+        path: dir.to_owned(),
+        source,
+    })?;
+    match std::fs::rename(from, to) {
+        Ok(()) => Ok(true),
+        Err(err) if err.kind() == std::io::ErrorKind::CrossesDevices => {
+            atomic::persist_path(from, to).map(|()| false)
+        }
+        Err(source) => Err(Error::Write {
+            path: to.to_owned(),
+            source,
+        }),
     }
 }
 

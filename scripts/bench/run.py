@@ -43,9 +43,9 @@ GARBAGE_COPIES = 5  # as in gen_data.py: each trailing-garbage file is listed th
 
 def program_files(programs):
     """The executables of `programs` (names on the PATH or paths) and the shared libraries
-    `ldd` says each loads."""
+    `ldd` says each loads; a `None` is skipped."""
     files = []
-    for program in programs:
+    for program in filter(None, programs):
         path = shutil.which(program) or (program if Path(program).is_file() else None)
         if not path:
             continue
@@ -175,21 +175,19 @@ class Bench:
                 trash.mkdir(exist_ok=True)
                 path.rename(trash / f"{self.trashed}-{path.name}")
 
-    def same_start(self, sources, programs=()):
+    def same_start(self, sources):
         """Puts every run of a line on the same footing: writes everything back, empties the
         page cache (when this user may: root) and reads `sources` back into it, so that the
         server reads from memory and each tool writes into as much free memory as the last.
         Without it, a run after many others writes into a page cache full of their files, and
-        its time depends on its place in the round. The `programs` (names or paths) are read
-        back too, with the shared libraries they load, so that no tool's time includes loading
-        itself from disk, as no repeated run does. Says whether the cache was emptied."""
+        its time depends on its place in the round. Says whether the cache was emptied."""
         os.sync()
         try:
             Path("/proc/sys/vm/drop_caches").write_text("1\n")
             emptied = True
         except OSError:
             emptied = False
-        for path in [*sources, *program_files(programs)]:
+        for path in sources:
             with open(path, "rb") as f:
                 while f.read(1 << 20):
                     pass
@@ -372,18 +370,18 @@ class Bench:
         sources += sorted((root / "feeds").glob("*.toml"))
         emptied = []  # whether each run started with the page cache emptied
 
-        programs = [self.bin, "curl", "aria2c", "openssl", "sh"]
-        if EATMYDATA:
-            programs.append(EATMYDATA)
+        # Each tool's program and libraries too, so that no run includes loading itself from
+        # disk, as no repeated run does.
+        sources += program_files([self.bin, "curl", "aria2c", "openssl", "sh", EATMYDATA])
 
         def fresh_dir():
             self.set_aside([out])
-            emptied.append(self.same_start(sources, programs))
+            emptied.append(self.same_start(sources))
             out.mkdir()
 
         def clean():
             self.clean_archive(root)
-            emptied.append(self.same_start(sources, programs))
+            emptied.append(self.same_start(sources))
 
         cpu = {}  # user + sys seconds of each run, by tool
 
